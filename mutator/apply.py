@@ -1,0 +1,167 @@
+"""The job: send exactly one GraphQL mutation for one planned change, and record what came of it."""
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import structlog
+from arq import Retry
+from pydantic import ValidationError
+
+from shared import job_records
+from shared.logs import get_logger
+from shared.models import MutationAction, MutationJob
+from shared.settings import Settings
+from shared.shopify_client import (
+    ErrorClass,
+    ShopifyGraphQLClient,
+    ShopifyPermanentError,
+    ShopifyTransientError,
+)
+from shared.shopify_documents import ALL_DOCUMENTS, FIND_PRODUCTS_BY_SKU
+from shared.tenants import MissingCredentials, Tenant, TenantNotFound, TenantStore
+
+log = get_logger(__name__)
+
+DEPS = "mutator_deps"
+
+
+@dataclass(frozen=True)
+class MutatorDeps:
+    """Filled once at start-up into arq's ctx; jobs only read it."""
+
+    settings: Settings
+    pool: asyncpg.Pool
+    tenants: TenantStore
+    shopify: ShopifyGraphQLClient
+
+
+class UserErrors(Exception):
+    """Shopify refused the input (userErrors): permanent, with Shopify's own message."""
+
+
+def _quote(sku: str) -> str:
+    return '"' + sku.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+async def find_existing_product(shopify: ShopifyGraphQLClient, tenant: Tenant, skus: list[str]) -> str | None:
+    """The product already holding most of these SKUs: a create that was applied before (lost answer,
+    killed worker) or a product the merchant made, which we adopt instead of duplicating."""
+    if not skus:
+        return None
+    query = " OR ".join(f"sku:{_quote(sku)}" for sku in skus[:50])
+    result = await shopify.execute(tenant, FIND_PRODUCTS_BY_SKU, {"query": query})
+    holders: dict[str, int] = {}
+    wanted = set(skus)
+    for node in result.data["productVariants"]["nodes"]:
+        if node.get("sku") in wanted:
+            product_id = node["product"]["id"]
+            holders[product_id] = holders.get(product_id, 0) + 1
+    if not holders:
+        return None
+    return max(holders.items(), key=lambda item: (item[1], item[0]))[0]
+
+
+def _payload_of(data: dict[str, Any]) -> dict[str, Any]:
+    (payload,) = data.values()
+    if not isinstance(payload, dict):
+        raise ShopifyPermanentError(ErrorClass.INVALID_PAYLOAD, "mutation answered with no payload")
+    errors = payload.get("userErrors") or []
+    if errors:
+        raise UserErrors("; ".join(f"{'.'.join(e.get('field') or [])}: {e.get('message')}" for e in errors))
+    return payload
+
+
+def retry_delay(attempt: int, retry_after: float | None) -> float:
+    """Retry-After when Shopify gives one, else exponential backoff with jitter, capped at 60 s."""
+    if retry_after is not None:
+        return retry_after + random.uniform(0, 0.25)
+    base: float = min(60.0, 0.5 * 2 ** (attempt - 1))
+    return base / 2 + random.uniform(0, base / 2)
+
+
+async def send_mutation(deps: MutatorDeps, job: MutationJob) -> dict[str, Any]:
+    tenant = await deps.tenants.get(job.domain)
+    variables = job.variables
+    if job.action is MutationAction.CREATE:
+        existing = await find_existing_product(deps.shopify, tenant, job.skus)
+        if existing is not None:
+            log.info("adopting existing product instead of creating", shopify_id=existing)
+            variables = {**variables, "identifier": {"id": existing}}
+    result = await deps.shopify.execute(tenant, ALL_DOCUMENTS[job.document], variables)
+    return _payload_of(result.data)
+
+
+async def apply_mutation(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
+    """arq job function. Returns the outcome; raises arq's Retry for transient failures."""
+    deps: MutatorDeps = ctx[DEPS]
+    try:
+        job = MutationJob.model_validate(payload)
+    except ValidationError as exc:
+        job_id = payload.get("job_id") if isinstance(payload, dict) else None
+        log.error("invalid job payload", job_id=job_id, problems=exc.error_count())
+        if isinstance(job_id, str):
+            await job_records.mark_job_failed(deps.pool, job_id, ErrorClass.INVALID_PAYLOAD, str(exc)[:500])
+        return "invalid_payload"
+    structlog.contextvars.bind_contextvars(job_id=job.job_id, sync_id=job.sync_id, domain=job.domain)
+    try:
+        return await _apply(deps, job)
+    finally:
+        structlog.contextvars.unbind_contextvars("job_id", "sync_id", "domain")
+
+
+async def _apply(deps: MutatorDeps, job: MutationJob) -> str:
+    attempts = await job_records.mark_job_running(deps.pool, job.job_id)
+    if attempts is None:
+        log.info("job already finished; stale delivery ignored")
+        return "stale"
+    max_tries = deps.settings.mutator_max_tries
+    if attempts > max_tries:
+        await job_records.mark_job_failed(
+            deps.pool, job.job_id, ErrorClass.RETRIES_EXHAUSTED, f"gave up after {max_tries} attempts"
+        )
+        return "failed"
+    try:
+        payload = await send_mutation(deps, job)
+    except ShopifyTransientError as exc:
+        if attempts >= max_tries:
+            message = f"gave up after {attempts} attempts; last: {exc}"
+            await job_records.mark_job_failed(deps.pool, job.job_id, ErrorClass.RETRIES_EXHAUSTED, message)
+            log.warning("job dead-lettered", error_class=ErrorClass.RETRIES_EXHAUSTED, reason=str(exc))
+            return "failed"
+        delay = retry_delay(attempts, exc.retry_after)
+        await job_records.mark_job_retrying(deps.pool, job.job_id, str(exc))
+        log.info("job will retry", reason=str(exc), attempt=attempts, delay=round(delay, 2))
+        raise Retry(defer=delay) from exc
+    except UserErrors as exc:
+        return await _dead_letter(deps, job, ErrorClass.USER_ERROR, str(exc))
+    except ShopifyPermanentError as exc:
+        return await _dead_letter(deps, job, exc.error_class, str(exc))
+    except (TenantNotFound, MissingCredentials) as exc:
+        return await _dead_letter(deps, job, ErrorClass.MISSING_CREDENTIALS, str(exc))
+
+    product = payload.get("product") or {}
+    shopify_id = product.get("id") or job.shopify_id
+    if not shopify_id:
+        return await _dead_letter(deps, job, ErrorClass.INVALID_PAYLOAD, "Shopify returned no product id")
+    variants = (product.get("variants") or {}).get("nodes") or []
+    details = {
+        "handle": product.get("handle"),
+        "variants": {
+            v["sku"]: {"id": v["id"], "inventoryItemId": (v.get("inventoryItem") or {}).get("id")}
+            for v in variants
+            if v.get("sku")
+        },
+    }
+    await job_records.mark_job_succeeded(
+        deps.pool, job, shopify_id=shopify_id, status=product.get("status"), details=details
+    )
+    log.info("mutation applied", action=job.action.value, shopify_id=shopify_id, attempt=attempts)
+    return "succeeded"
+
+
+async def _dead_letter(deps: MutatorDeps, job: MutationJob, error_class: ErrorClass, message: str) -> str:
+    await job_records.mark_job_failed(deps.pool, job.job_id, error_class.value, message)
+    log.warning("job dead-lettered", error_class=error_class.value, reason=message)
+    return "failed"

@@ -1,0 +1,108 @@
+"""arq wiring for the mutator: one arq Worker per mutation queue in one process, sharing one Redis pool.
+
+arq's defaults would be wrong here: `poll_delay` 0.5 s and one job at a time give 2 mutations/s, and a
+kept result (1 h by default) blocks a legitimate re-queue of the same job id. So: short polls, many jobs in
+flight, no kept results, and a short job timeout so a job whose worker died is back within ~40 s.
+A dropped Redis connection ends arq's poll loop; each worker is restarted until we are told to stop.
+"""
+
+import asyncio
+import contextlib
+from typing import Any
+
+import redis.exceptions
+from arq import ArqRedis
+from arq.worker import Worker, func
+
+from mutator.apply import DEPS, MutatorDeps, apply_mutation
+from shared.jobqueue import APPLY_MUTATION, deserialize_job, serialize_job
+from shared.logs import get_logger
+from shared.queues import ALL_QUEUES, Queue
+from shared.settings import Settings
+
+log = get_logger(__name__)
+
+# arq's own try limit sits far above ours: we count attempts in PostgreSQL and dead-letter there.
+ARQ_MAX_TRIES = 1000
+REDIS_RECONNECT_DELAY_SECONDS = 1.0
+_REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, ConnectionError, OSError)
+
+
+def build_worker(queue: Queue, pool: ArqRedis, settings: Settings, ctx: dict[str, Any]) -> Worker:
+    return Worker(
+        functions=[func(apply_mutation, name=APPLY_MUTATION, max_tries=ARQ_MAX_TRIES)],
+        queue_name=queue.value,
+        redis_pool=pool,
+        ctx=ctx,
+        handle_signals=False,
+        max_jobs=settings.mutator_max_jobs,
+        poll_delay=settings.mutator_poll_delay_seconds,
+        job_timeout=settings.mutator_job_timeout_seconds,
+        keep_result=0,
+        max_tries=ARQ_MAX_TRIES,
+        health_check_interval=10,
+        job_serializer=serialize_job,
+        job_deserializer=deserialize_job,
+        log_results=False,
+    )
+
+
+class MutationWorkers:
+    """Runs a worker per queue, restarts one whose Redis connection dropped, and stops gracefully."""
+
+    def __init__(
+        self, settings: Settings, deps: MutatorDeps, pool: ArqRedis, queues: tuple[Queue, ...] = ALL_QUEUES
+    ) -> None:
+        self._settings = settings
+        self._deps = deps
+        self._pool = pool
+        self._queues = queues
+        self._workers: list[Worker] = []
+        self._stopping = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def running(self) -> bool:
+        return bool(self._tasks) and not self._stopping.is_set() and all(not t.done() for t in self._tasks)
+
+    async def start(self) -> None:
+        ctx: dict[str, Any] = {DEPS: self._deps}
+        self._workers = [build_worker(queue, self._pool, self._settings, ctx) for queue in self._queues]
+        self._tasks = [
+            asyncio.create_task(self._supervise(worker), name=f"worker-{worker.queue_name}") for worker in self._workers
+        ]
+        log.info(
+            "workers started",
+            queues=[q.value for q in self._queues],
+            max_jobs=self._settings.mutator_max_jobs,
+            poll_delay=self._settings.mutator_poll_delay_seconds,
+        )
+
+    async def _supervise(self, worker: Worker) -> None:
+        while not self._stopping.is_set():
+            try:
+                await worker.main()
+            except asyncio.CancelledError:
+                if self._stopping.is_set():
+                    return
+                raise
+            except _REDIS_DOWN as exc:
+                log.warning("redis connection lost; worker restarts", queue=worker.queue_name, error=str(exc))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), REDIS_RECONNECT_DELAY_SECONDS)
+
+    async def stop(self) -> None:
+        """Take no new job, let the mutations in flight finish (within the grace period), then close."""
+        self._stopping.set()
+        for worker in self._workers:
+            worker.allow_pick_jobs = False
+        in_flight = [task for worker in self._workers for task in worker.tasks.values() if not task.done()]
+        log.info("stopping workers", in_flight=len(in_flight))
+        if in_flight:
+            _done, pending = await asyncio.wait(in_flight, timeout=self._settings.mutator_shutdown_grace_seconds)
+            for task in pending:
+                task.cancel()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        log.info("workers stopped", completed=sum(w.jobs_complete for w in self._workers))

@@ -1,0 +1,66 @@
+"""The producer's aiohttp application: one cleanup context per pool or client, typed app keys."""
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from producer.keys import DB_POOL, HTTP_SESSION, JOB_POOL, RUNNER, SETTINGS, TENANTS
+from producer.middleware import error_middleware
+from producer.product_sync import SyncContext
+from producer.routes import routes
+from producer.sync_runner import SyncRunner
+from shared.db import apply_migrations, create_pool
+from shared.jobqueue import create_job_pool
+from shared.settings import Settings
+from shared.shopify_client import ShopifyGraphQLClient
+from shared.tenants import TenantStore
+
+
+async def database(app: web.Application) -> AsyncIterator[None]:
+    pool = await create_pool(app[SETTINGS].database_url)
+    await apply_migrations(pool)
+    app[DB_POOL] = pool
+    yield
+    await pool.close()
+
+
+async def redis_queues(app: web.Application) -> AsyncIterator[None]:
+    job_pool = await create_job_pool(app[SETTINGS].redis_url)
+    app[JOB_POOL] = job_pool
+    app[TENANTS] = TenantStore(job_pool, cache_seconds=app[SETTINGS].tenant_cache_seconds)
+    yield
+    await job_pool.aclose()
+
+
+async def http_session(app: web.Application) -> AsyncIterator[None]:
+    timeout = aiohttp.ClientTimeout(total=app[SETTINGS].http_timeout_seconds)
+    session = aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=100))
+    app[HTTP_SESSION] = session
+    yield
+    await session.close()
+
+
+async def sync_runner(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    context = SyncContext(
+        settings=settings,
+        pool=app[DB_POOL],
+        job_pool=app[JOB_POOL],
+        http=app[HTTP_SESSION],
+        shopify=ShopifyGraphQLClient(
+            app[HTTP_SESSION], settings.shopify_graphql_url_template, settings.shopify_api_version
+        ),
+    )
+    runner = SyncRunner(context, app[TENANTS])
+    app[RUNNER] = runner
+    yield
+    await runner.close()
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(middlewares=[error_middleware], client_max_size=1024**2)
+    app[SETTINGS] = settings
+    app.cleanup_ctx.extend([database, redis_queues, http_session, sync_runner])
+    app.add_routes(routes)
+    return app

@@ -1,0 +1,17 @@
+"""Typed keys of the producer's application state, filled once by the cleanup contexts."""
+
+import aiohttp
+import asyncpg
+from aiohttp import web
+from arq import ArqRedis
+
+from producer.sync_runner import SyncRunner
+from shared.settings import Settings
+from shared.tenants import TenantStore
+
+SETTINGS = web.AppKey("settings", Settings)
+DB_POOL = web.AppKey("db_pool", asyncpg.Pool)
+JOB_POOL = web.AppKey("job_pool", ArqRedis)
+HTTP_SESSION = web.AppKey("http_session", aiohttp.ClientSession)
+TENANTS = web.AppKey("tenants", TenantStore)
+RUNNER = web.AppKey("sync_runner", SyncRunner)

@@ -1,0 +1,143 @@
+"""The products step of a sync: pull both sides, plan, record the jobs, queue one job per mutation."""
+
+import asyncio
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import asyncpg
+from arq import ArqRedis
+
+from producer import sync_records
+from producer.planning.desired_products import build_desired_products
+from producer.planning.product_plan import PlannedChange, plan_product_changes
+from producer.shopify_reader import read_shopify_products
+from producer.unleashed_client import UnleashedClient
+from shared.job_records import record_planned_jobs
+from shared.jobqueue import enqueue_mutation
+from shared.logs import get_logger
+from shared.models import EntityKind, MutationAction, MutationJob, SyncStep
+from shared.queues import Queue
+from shared.settings import Settings
+from shared.shopify_client import ShopifyGraphQLClient
+from shared.tenants import MissingCredentials, Tenant
+
+log = get_logger(__name__)
+
+ENQUEUE_CONCURRENCY = 64
+
+
+@dataclass(frozen=True)
+class SyncContext:
+    """What one running sync needs; built by the composition root, read-only here."""
+
+    settings: Settings
+    pool: asyncpg.Pool
+    job_pool: ArqRedis
+    http: aiohttp.ClientSession
+    shopify: ShopifyGraphQLClient
+
+
+def mutation_job_id(domain: str, change: PlannedChange) -> str:
+    """Deterministic for the same change, so a repeated plan does not queue the same work twice."""
+    basis = "|".join((domain, EntityKind.PRODUCT.value, change.entity_key, change.action.value, change.content_hash))
+    return "product:" + hashlib.sha256(basis.encode()).hexdigest()[:40]
+
+
+def product_mutation_job(sync_id: str, domain: str, change: PlannedChange) -> MutationJob:
+    variables: dict[str, Any]
+    if change.action is MutationAction.ARCHIVE:
+        document = "ProductArchive"
+        variables = {"product": {"id": change.shopify_id, "status": "ARCHIVED"}}
+    else:
+        assert change.desired is not None
+        document = "ProductSet"
+        identifier = {"id": change.shopify_id} if change.shopify_id else None
+        variables = {"identifier": identifier, "input": change.desired.product_set_input()}
+    return MutationJob(
+        job_id=mutation_job_id(domain, change),
+        sync_id=sync_id,
+        domain=domain,
+        step=SyncStep.PRODUCTS,
+        queue=Queue.PRODUCTS,
+        action=change.action,
+        entity_kind=EntityKind.PRODUCT,
+        entity_key=change.entity_key,
+        content_hash=change.content_hash,
+        document=document,
+        variables=variables,
+        shopify_id=change.shopify_id,
+        skus=list(change.skus),
+    )
+
+
+def unleashed_client_for(ctx: SyncContext, tenant: Tenant) -> UnleashedClient:
+    if not tenant.unleashed_api_id or tenant.unleashed_api_key is None:
+        raise MissingCredentials(tenant.domain, "Unleashed (unleashed_api_id / unleashed_api_key)")
+    return UnleashedClient(
+        ctx.http,
+        ctx.settings.unleashed_api_url,
+        tenant.unleashed_api_id,
+        tenant.unleashed_api_key.get_secret_value(),
+        page_size=ctx.settings.unleashed_page_size,
+        client_type=ctx.settings.unleashed_client_type,
+        max_attempts=ctx.settings.upstream_max_attempts,
+    )
+
+
+async def sync_products(ctx: SyncContext, sync_id: str, tenant: Tenant, *, dry_run: bool) -> int:
+    """Run the products step; returns how many jobs it queued. Raises on a failed pull."""
+    step = SyncStep.PRODUCTS
+    if not tenant.has_shopify_credentials:
+        raise MissingCredentials(tenant.domain, "Shopify (shopify_shop / shopify_access_token)")
+    unleashed = unleashed_client_for(ctx, tenant)
+    raw_products, shopify_products = await asyncio.gather(
+        unleashed.fetch_all("Products", {"includeAttributes": "true", "includeObsolete": "true"}),
+        read_shopify_products(ctx.shopify, tenant, page_size=ctx.settings.shopify_read_page_size),
+    )
+    log.info("pulled", unleashed_products=len(raw_products), shopify_products=len(shopify_products))
+
+    await sync_records.set_step_state(ctx.pool, sync_id, step, "planning")
+    desired, skipped = build_desired_products(raw_products)
+    mirror = await sync_records.load_mirror(ctx.pool, tenant.domain, EntityKind.PRODUCT)
+    plan = plan_product_changes(desired, shopify_products, mirror)
+    await sync_records.add_sync_errors(
+        ctx.pool,
+        sync_id,
+        [{"kind": "skipped_record", "step": step.value, "reference": s.reference, "reason": s.reason} for s in skipped],
+    )
+    await sync_records.set_step_state(ctx.pool, sync_id, step, "planning", skipped=len(skipped))
+    jobs = [product_mutation_job(sync_id, tenant.domain, change) for change in plan.changes]
+    log.info(
+        "planned",
+        desired=len(desired),
+        creates=plan.count(MutationAction.CREATE),
+        updates=plan.count(MutationAction.UPDATE),
+        archives=plan.count(MutationAction.ARCHIVE),
+        adopted=len(plan.adopted),
+        skipped=len(skipped),
+    )
+    if dry_run:
+        await sync_records.set_step_planned(ctx.pool, sync_id, step, Counter(job.action for job in jobs))
+        await sync_records.set_step_state(ctx.pool, sync_id, step, "completed")
+        return 0
+
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        to_queue = set(await record_planned_jobs(conn, jobs))
+    queued_jobs = [job for job in jobs if job.job_id in to_queue]
+    await sync_records.set_step_planned(ctx.pool, sync_id, step, Counter(job.action for job in queued_jobs))
+    await sync_records.set_step_state(ctx.pool, sync_id, step, "queued" if queued_jobs else "completed")
+    await enqueue_all(ctx.job_pool, queued_jobs)
+    return len(queued_jobs)
+
+
+async def enqueue_all(job_pool: ArqRedis, jobs: list[MutationJob]) -> None:
+    semaphore = asyncio.Semaphore(ENQUEUE_CONCURRENCY)
+
+    async def enqueue_one(job: MutationJob) -> None:
+        async with semaphore:
+            await enqueue_mutation(job_pool, job)
+
+    await asyncio.gather(*(enqueue_one(job) for job in jobs))

@@ -1,0 +1,137 @@
+"""HTTP routes of the producer: health, starting syncs, their status, queue counts."""
+
+import asyncio
+import json
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
+
+from producer.auth import ANONYMOUS_ADMIN, Caller, authenticate
+from producer.keys import DB_POOL, JOB_POOL, RUNNER, SETTINGS, TENANTS
+from producer.middleware import ApiError
+from producer.queue_stats import queue_counts
+from producer.sync_records import read_sync_status
+from producer.sync_runner import AVAILABLE_STEPS
+from shared.models import SyncStep
+
+routes = web.RouteTableDef()
+
+HEALTH_TIMEOUT_SECONDS = 1.5
+
+
+class SyncRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    domain: str = Field(min_length=1, max_length=255)
+    dry_run: StrictBool = False
+
+
+def caller_of(request: web.Request) -> Caller:
+    settings = request.app[SETTINGS]
+    if settings.api_jwt_secret is None:
+        if settings.producer_insecure_no_auth:
+            return ANONYMOUS_ADMIN
+        raise ApiError(503, "auth_not_configured", "API_JWT_SECRET is not set")
+    return authenticate(request.headers.get("Authorization"), settings.api_jwt_secret.get_secret_value())
+
+
+def require_domain(caller: Caller, domain: str) -> None:
+    if not caller.may_touch(domain):
+        raise ApiError(403, "forbidden", f"this token may not touch domain {domain!r}")
+
+
+async def read_sync_request(request: web.Request) -> SyncRequest:
+    raw = await request.read()
+    try:
+        body = json.loads(raw) if raw else None
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "invalid_json", "request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ApiError(422, "invalid_body", "request body must be a JSON object with a 'domain'")
+    try:
+        return SyncRequest.model_validate(body)
+    except ValidationError as exc:
+        details = [{"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in exc.errors()]
+        raise ApiError(422, "invalid_body", "request body does not fit", details=details) from None
+
+
+async def _check(awaitable: Any) -> bool:
+    try:
+        await asyncio.wait_for(awaitable, HEALTH_TIMEOUT_SECONDS)
+        return True
+    except Exception:
+        return False
+
+
+@routes.get("/health")
+async def health(request: web.Request) -> web.Response:
+    redis_ok, postgres_ok = await asyncio.gather(
+        _check(request.app[JOB_POOL].ping()), _check(request.app[DB_POOL].fetchval("SELECT 1"))
+    )
+    healthy = redis_ok and postgres_ok
+    return web.json_response(
+        {"status": "ok" if healthy else "unavailable", "redis": redis_ok, "postgres": postgres_ok},
+        status=200 if healthy else 503,
+    )
+
+
+async def start_sync(request: web.Request, kind: str, steps: list[SyncStep]) -> web.Response:
+    caller = caller_of(request)
+    body = await read_sync_request(request)
+    require_domain(caller, body.domain)
+    runner = request.app[RUNNER]
+    if not runner.accepting:
+        raise ApiError(503, "shutting_down", "the producer is shutting down")
+    if not await request.app[TENANTS].exists(body.domain):
+        raise ApiError(404, "unknown_tenant", f"no tenant hash 'tenant:{body.domain}' in Redis")
+    sync_id = await runner.start(body.domain, kind, steps, body.dry_run)
+    return web.json_response(
+        {
+            "success": True,
+            "domain": body.domain,
+            "syncId": sync_id,
+            "statusUrl": f"/api/v2/syncs/{sync_id}",
+            "steps": [step.value for step in steps],
+            "notYetAvailable": [s.value for s in SyncStep if s not in AVAILABLE_STEPS],
+        },
+        status=202,
+    )
+
+
+@routes.post("/api/v2/comprehensive-sync")
+async def comprehensive_sync(request: web.Request) -> web.Response:
+    return await start_sync(request, "comprehensive", list(AVAILABLE_STEPS))
+
+
+@routes.post("/api/v2/sync-products")
+async def sync_products(request: web.Request) -> web.Response:
+    return await start_sync(request, "products", [SyncStep.PRODUCTS])
+
+
+async def not_yet_available(request: web.Request) -> web.Response:
+    caller = caller_of(request)
+    body = await read_sync_request(request)
+    require_domain(caller, body.domain)
+    raise ApiError(501, "not_implemented", f"{request.path} is not available in this release yet")
+
+
+for _part in ("customers", "locations", "inventory", "promidata"):
+    routes.post(f"/api/v2/sync-{_part}")(not_yet_available)
+
+
+@routes.get("/api/v2/syncs/{sync_id}")
+async def sync_status(request: web.Request) -> web.Response:
+    caller = caller_of(request)
+    status = await read_sync_status(request.app[DB_POOL], request.match_info["sync_id"])
+    if status is None or not caller.may_touch(status["domain"]):
+        # A sync of another tenant is reported as absent rather than revealing it exists.
+        raise ApiError(404, "unknown_sync", "no such sync")
+    return web.json_response(status)
+
+
+@routes.get("/api/v2/queues")
+async def queues(request: web.Request) -> web.Response:
+    caller = caller_of(request)
+    domains = None if caller.sees_all else sorted(caller.domains)
+    return web.json_response({"queues": await queue_counts(request.app[DB_POOL], domains)})

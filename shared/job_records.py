@@ -1,0 +1,118 @@
+"""PostgreSQL records of mutation jobs and of the Shopify mirror, shared by producer and mutator."""
+
+from typing import Any
+
+import asyncpg
+
+from shared.models import JobOutcome, MutationJob
+
+
+async def record_planned_jobs(conn: asyncpg.Connection, jobs: list[MutationJob]) -> list[str]:
+    """Insert the planned jobs of a sync; return the ids that now need to be queued.
+
+    A job id already unfinished (queued, running, retrying) belongs to the sync that queued it and is not
+    queued twice. A finished one with the same id (the same change planned again, e.g. after it failed)
+    is revived for this sync.
+    """
+    if not jobs:
+        return []
+    rows = await conn.fetch(
+        """
+        INSERT INTO mutation_jobs AS j (job_id, sync_id, domain, step, queue, action, entity_kind,
+                                        entity_key, content_hash, payload)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                             $7::text[], $8::text[], $9::text[], $10::jsonb[])
+        ON CONFLICT (job_id) DO UPDATE
+            SET sync_id = EXCLUDED.sync_id, payload = EXCLUDED.payload, outcome = 'queued', attempts = 0,
+                error_class = NULL, error_message = NULL, started_at = NULL, finished_at = NULL,
+                updated_at = now()
+            WHERE j.outcome IN ('succeeded', 'failed')
+        RETURNING job_id
+        """,
+        [job.job_id for job in jobs],
+        [job.sync_id for job in jobs],
+        [job.domain for job in jobs],
+        [job.step.value for job in jobs],
+        [job.queue.value for job in jobs],
+        [job.action.value for job in jobs],
+        [job.entity_kind.value for job in jobs],
+        [job.entity_key for job in jobs],
+        [job.content_hash for job in jobs],
+        [job.model_dump(mode="json") for job in jobs],
+    )
+    return [row["job_id"] for row in rows]
+
+
+async def mark_job_running(pool: asyncpg.Pool, job_id: str) -> int | None:
+    """Count one more attempt. None when the job is unknown or already finished (a stale delivery)."""
+    attempts: int | None = await pool.fetchval(
+        """
+        UPDATE mutation_jobs SET outcome = 'running', attempts = attempts + 1,
+               started_at = coalesce(started_at, now()), updated_at = now()
+        WHERE job_id = $1 AND outcome IN ('queued', 'running', 'retrying')
+        RETURNING attempts
+        """,
+        job_id,
+    )
+    return attempts
+
+
+async def mark_job_retrying(pool: asyncpg.Pool, job_id: str, message: str) -> None:
+    await pool.execute(
+        "UPDATE mutation_jobs SET outcome = 'retrying', error_message = $2, updated_at = now()"
+        " WHERE job_id = $1 AND outcome IN ('queued', 'running', 'retrying')",
+        job_id,
+        message,
+    )
+
+
+async def mark_job_failed(pool: asyncpg.Pool, job_id: str, error_class: str, message: str) -> None:
+    await pool.execute(
+        "UPDATE mutation_jobs SET outcome = 'failed', error_class = $2, error_message = $3,"
+        " finished_at = now(), updated_at = now()"
+        " WHERE job_id = $1 AND outcome IN ('queued', 'running', 'retrying')",
+        job_id,
+        error_class,
+        message,
+    )
+
+
+async def mark_job_succeeded(
+    pool: asyncpg.Pool,
+    job: MutationJob,
+    *,
+    shopify_id: str,
+    status: str | None,
+    details: dict[str, Any],
+) -> None:
+    """Record success and what Shopify now holds for the entity, in one transaction."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(
+            "UPDATE mutation_jobs SET outcome = 'succeeded', error_class = NULL, error_message = NULL,"
+            " finished_at = now(), updated_at = now() WHERE job_id = $1",
+            job.job_id,
+        )
+        await conn.execute(
+            """
+            INSERT INTO shopify_mirror (domain, entity_kind, entity_key, shopify_id, content_hash, status,
+                                        skus, details)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (domain, entity_kind, entity_key) DO UPDATE
+                SET shopify_id = EXCLUDED.shopify_id, content_hash = EXCLUDED.content_hash,
+                    status = EXCLUDED.status, skus = EXCLUDED.skus, details = EXCLUDED.details,
+                    updated_at = now()
+            """,
+            job.domain,
+            job.entity_kind.value,
+            job.entity_key,
+            shopify_id,
+            job.content_hash,
+            status,
+            job.skus,
+            details,
+        )
+
+
+async def job_outcome(pool: asyncpg.Pool, job_id: str) -> JobOutcome | None:
+    value = await pool.fetchval("SELECT outcome FROM mutation_jobs WHERE job_id = $1", job_id)
+    return JobOutcome(value) if value else None

@@ -1,0 +1,42 @@
+"""All settings of both services, read from the environment once (pydantic-settings)."""
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """The variables named in the product brief plus our own tuning knobs, each with a sane default."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/commerce_sync"
+    api_jwt_secret: SecretStr | None = None
+    producer_insecure_no_auth: bool = False
+    producer_host: str = "0.0.0.0"
+    producer_port: int = 8080
+    mutator_health_host: str = "0.0.0.0"
+    mutator_health_port: int = 8081
+    unleashed_api_url: str = "https://api.unleashedsoftware.com"
+    unleashed_page_size: int = Field(default=1000, ge=1, le=1000)
+    unleashed_client_type: str = "commercesync/sync"
+    shopify_graphql_url_template: str = "https://{shop}/admin/api/{version}/graphql.json"
+    shopify_api_version: str = "2026-10"
+    shopify_read_page_size: int = Field(default=250, ge=1, le=250)
+    http_timeout_seconds: float = 30.0
+    upstream_max_attempts: int = Field(default=5, ge=1)
+    # arq: one job is one mutation, but a process runs many jobs at once and polls often.
+    mutator_max_jobs: int = Field(default=32, ge=1)
+    mutator_poll_delay_seconds: float = Field(default=0.05, gt=0)
+    mutator_job_timeout_seconds: int = Field(default=60, ge=5)
+    mutator_max_tries: int = Field(default=8, ge=1)
+    mutator_shutdown_grace_seconds: float = Field(default=25.0, gt=0)
+    tenant_cache_seconds: float = Field(default=2.0, ge=0)
+    log_level: str = "INFO"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,24 @@
+"""Every GraphQL document the product sends to Shopify, loaded once from `shared/graphql/*.graphql`.
+
+A test validates each of them against the real Admin schema; add new documents as files here.
+"""
+
+from importlib import resources
+from typing import Final
+
+
+def _load(name: str) -> str:
+    return resources.files("shared.graphql").joinpath(f"{name}.graphql").read_text(encoding="utf-8")
+
+
+PRODUCT_SET: Final = _load("product_set")
+PRODUCT_ARCHIVE: Final = _load("product_archive")
+FIND_PRODUCTS_BY_SKU: Final = _load("find_products_by_sku")
+PRODUCT_VARIANTS_PAGE: Final = _load("product_variants_page")
+
+ALL_DOCUMENTS: Final[dict[str, str]] = {
+    "ProductSet": PRODUCT_SET,
+    "ProductArchive": PRODUCT_ARCHIVE,
+    "FindProductsBySku": FIND_PRODUCTS_BY_SKU,
+    "ProductVariantsPage": PRODUCT_VARIANTS_PAGE,
+}

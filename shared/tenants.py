@@ -1,0 +1,95 @@
+"""The tenant store: one Redis hash per merchant, key `tenant:{domain}`, as the product brief defines it."""
+
+import time
+from dataclasses import dataclass
+
+from pydantic import BaseModel, SecretStr
+from redis.asyncio import Redis
+
+
+def tenant_key(domain: str) -> str:
+    return f"tenant:{domain}"
+
+
+class Tenant(BaseModel):
+    domain: str
+    shopify_shop: str | None = None
+    shopify_access_token: SecretStr | None = None
+    shopify_api_version: str | None = None
+    unleashed_api_id: str | None = None
+    unleashed_api_key: SecretStr | None = None
+    promidata_import_url: str | None = None
+    shopify_webhook_secret: SecretStr | None = None
+
+    @property
+    def has_shopify_credentials(self) -> bool:
+        return bool(self.shopify_shop and self.shopify_access_token)
+
+    @property
+    def has_unleashed_credentials(self) -> bool:
+        return bool(self.unleashed_api_id and self.unleashed_api_key)
+
+
+class TenantNotFound(LookupError):
+    def __init__(self, domain: str) -> None:
+        super().__init__(f"no tenant hash {tenant_key(domain)!r} in Redis")
+        self.domain = domain
+
+
+class MissingCredentials(LookupError):
+    def __init__(self, domain: str, what: str) -> None:
+        super().__init__(f"tenant {domain!r} has no {what} credentials in {tenant_key(domain)!r}")
+        self.domain = domain
+
+
+_FIELDS = tuple(name for name in Tenant.model_fields if name != "domain")
+
+
+@dataclass
+class _Cached:
+    tenant: Tenant
+    read_at: float
+
+
+class TenantStore:
+    """Reads and writes tenant hashes. Reads are cached briefly so a changed token applies within seconds."""
+
+    def __init__(self, redis: Redis, cache_seconds: float = 2.0) -> None:
+        self._redis = redis
+        self._cache_seconds = cache_seconds
+        self._cache: dict[str, _Cached] = {}
+
+    async def get(self, domain: str) -> Tenant:
+        cached = self._cache.get(domain)
+        now = time.monotonic()
+        if cached and now - cached.read_at < self._cache_seconds:
+            return cached.tenant
+        raw = await self._redis.hgetall(tenant_key(domain))  # type: ignore[misc]
+        if not raw:
+            self._cache.pop(domain, None)
+            raise TenantNotFound(domain)
+        fields = {_decode(k): _decode(v) for k, v in raw.items()}
+        tenant = Tenant.model_validate({"domain": domain, **{k: v for k, v in fields.items() if k in _FIELDS and v}})
+        self._cache[domain] = _Cached(tenant, now)
+        return tenant
+
+    async def exists(self, domain: str) -> bool:
+        return bool(await self._redis.exists(tenant_key(domain)))
+
+    async def put(self, tenant: Tenant) -> None:
+        mapping: dict[str, str] = {}
+        for name in _FIELDS:
+            value = getattr(tenant, name)
+            if value is None:
+                continue
+            mapping[name] = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        key = tenant_key(tenant.domain)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.delete(key)
+            pipe.hset(key, mapping=mapping)
+            await pipe.execute()
+        self._cache.pop(tenant.domain, None)
+
+
+def _decode(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
