@@ -57,9 +57,7 @@ class Infra:
     redis_url: str
     database_url: str
     embedded: list[str] = field(default_factory=list)
-    _redis_process: subprocess.Popen[bytes] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
+    _redis_process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False, compare=False)
     _postgres_server: Any = field(default=None, init=False, repr=False, compare=False)
 
     def stop(self) -> None:
@@ -316,9 +314,7 @@ def start_embedded_postgres(pgdata: Path) -> tuple[str, Any]:
 # ------------------------------------------------------------------------------------------ entry point
 
 
-def start_infra(
-    redis_url: str, database_url: str, workdir: Path, *, database_name: str | None = None
-) -> Infra:
+def start_infra(redis_url: str, database_url: str, workdir: Path, *, database_name: str | None = None) -> Infra:
     """Use the configured servers where they answer; start embedded ones (data under ``workdir``) where not.
 
     The returned ``database_url`` points at ``database_name`` (or the configured URL's database), which
@@ -330,9 +326,7 @@ def start_infra(
         problem = redis_problem(redis_url)
         if problem is not None:
             _log.info("Redis at %s not usable (%s); starting embedded redis-server", redis_url, problem)
-            infra.redis_url, infra._redis_process = start_embedded_redis(
-                workdir / "redis", redis_db_number(redis_url)
-            )
+            infra.redis_url, infra._redis_process = start_embedded_redis(workdir / "redis", redis_db_number(redis_url))
             infra.embedded.append("redis")
 
         server_dsn = database_url

@@ -77,10 +77,7 @@ def test_url_helpers() -> None:
     assert redis_db_number("redis://127.0.0.1:6379/5") == 5
     assert redis_db_number("redis://127.0.0.1:6379") == 0
     assert redis_db_number("unix:///tmp/redis.sock?db=2") == 2
-    assert (
-        with_database("postgresql://u:p@h:5/a?sslmode=disable", "b")
-        == "postgresql://u:p@h:5/b?sslmode=disable"
-    )
+    assert with_database("postgresql://u:p@h:5/a?sslmode=disable", "b") == "postgresql://u:p@h:5/b?sslmode=disable"
     assert with_database("postgresql://postgres@/postgres?host=/s", "x") == "postgresql://postgres@/x?host=/s"
     port = free_loopback_port()
     assert 0 < port < 65536

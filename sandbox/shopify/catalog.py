@@ -1,0 +1,170 @@
+"""One shop's in-memory catalogue: products, their options and variants, with the indexes queries need."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+GID_PREFIX = "gid://shopify/"
+
+
+def gid(kind: str, number: int) -> str:
+    return f"{GID_PREFIX}{kind}/{number}"
+
+
+def parse_gid(value: object, kind: str) -> int | None:
+    """The number in `gid://shopify/{kind}/{number}`, or None when the value is not such an id."""
+    if not isinstance(value, str) or not value.startswith(f"{GID_PREFIX}{kind}/"):
+        return None
+    tail = value[len(GID_PREFIX) + len(kind) + 1 :]
+    return int(tail) if tail.isdigit() else None
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+    return slug or "product"
+
+
+@dataclass
+class Metafield:
+    id: int
+    namespace: str
+    key: str
+    type: str
+    value: str
+
+
+@dataclass
+class OptionValue:
+    id: int
+    name: str
+
+
+@dataclass
+class ProductOption:
+    id: int
+    name: str
+    position: int
+    values: list[OptionValue]
+
+
+@dataclass
+class Weight:
+    value: float
+    unit: str
+
+
+@dataclass
+class Variant:
+    id: int
+    product_id: int
+    inventory_item_id: int
+    option_values: list[tuple[str, str]]
+    created_at: str
+    updated_at: str
+    position: int = 1
+    sku: str | None = None
+    price: str = "0.00"
+    compare_at_price: str | None = None
+    barcode: str | None = None
+    weight: Weight | None = None
+    metafields: list[Metafield] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return " / ".join(value for _, value in self.option_values) or "Default Title"
+
+    def combination(self) -> frozenset[tuple[str, str]]:
+        return option_combination(self.option_values)
+
+
+def option_combination(option_values: list[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+    """What makes a variant unique within its product: its option values, ignoring case."""
+    return frozenset((name.casefold(), value.casefold()) for name, value in option_values)
+
+
+@dataclass
+class Product:
+    id: int
+    handle: str
+    title: str
+    status: str
+    created_at: str
+    updated_at: str
+    vendor: str = ""
+    product_type: str = ""
+    description_html: str = ""
+    tags: list[str] = field(default_factory=list)
+    metafields: list[Metafield] = field(default_factory=list)
+    options: list[ProductOption] = field(default_factory=list)
+    variant_ids: list[int] = field(default_factory=list)
+
+
+class Catalog:
+    """Products and variants by number (ascending = creation order), plus handle and SKU indexes."""
+
+    def __init__(self) -> None:
+        self.products: dict[int, Product] = {}
+        self.variants: dict[int, Variant] = {}
+        self._product_by_handle: dict[str, int] = {}
+        self._variants_by_sku: dict[str, set[int]] = {}
+        self._last_ids: dict[str, int] = {}
+
+    def next_id(self, kind: str) -> int:
+        number = self._last_ids.get(kind, 0) + 1
+        self._last_ids[kind] = number
+        return number
+
+    def product_by_handle(self, handle: str) -> Product | None:
+        number = self._product_by_handle.get(handle)
+        return None if number is None else self.products.get(number)
+
+    def unique_handle(self, wanted: str) -> str:
+        """`wanted` slugified, with `-1`, `-2`, … appended while another product holds it."""
+        base = slugify(wanted)
+        candidate, suffix = base, 0
+        while candidate in self._product_by_handle:
+            suffix += 1
+            candidate = f"{base}-{suffix}"
+        return candidate
+
+    def handle_taken_by_other(self, handle: str, product_id: int | None) -> bool:
+        holder = self._product_by_handle.get(handle)
+        return holder is not None and holder != product_id
+
+    def put_product(self, product: Product, previous_handle: str | None = None) -> None:
+        if previous_handle is not None and self._product_by_handle.get(previous_handle) == product.id:
+            del self._product_by_handle[previous_handle]
+        self.products[product.id] = product
+        self._product_by_handle[product.handle] = product.id
+
+    def put_variant(self, variant: Variant) -> None:
+        previous = self.variants.get(variant.id)
+        if previous is not None:
+            self._unindex_sku(previous)
+        self.variants[variant.id] = variant
+        if variant.sku:
+            self._variants_by_sku.setdefault(variant.sku.casefold(), set()).add(variant.id)
+
+    def remove_variant(self, variant_id: int) -> None:
+        variant = self.variants.pop(variant_id, None)
+        if variant is not None:
+            self._unindex_sku(variant)
+
+    def _unindex_sku(self, variant: Variant) -> None:
+        if not variant.sku:
+            return
+        holders = self._variants_by_sku.get(variant.sku.casefold())
+        if holders is not None:
+            holders.discard(variant.id)
+            if not holders:
+                del self._variants_by_sku[variant.sku.casefold()]
+
+    def variants_with_sku(self, sku: str) -> set[int]:
+        return set(self._variants_by_sku.get(sku.casefold(), ()))
+
+    def variants_of(self, product: Product) -> list[Variant]:
+        return [self.variants[number] for number in product.variant_ids if number in self.variants]

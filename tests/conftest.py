@@ -1,0 +1,95 @@
+"""Real Redis and PostgreSQL (configured, or embedded when none answers) and the product as processes."""
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import asyncpg
+import pytest
+import redis
+
+from devtools.infra import Infra, start_infra
+from devtools.stack import Stack
+from devtools.stack_client import StackClient, provision_tenant
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Infra]:
+    """A fresh database and a flushed Redis database (15) for this test session."""
+    redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    database_url = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    database_name = f"commerce_sync_test_{os.getpid()}"
+    started = start_infra(redis_url, database_url, REPO / ".run" / "test-infra", database_name=database_name)
+    client = redis.Redis.from_url(started.redis_url)
+    client.flushdb()
+    client.close()
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Sandbox, producer and one mutator, as real processes on loopback, shared by the session."""
+    running = Stack(infra=infra, workdir=tmp_path_factory.mktemp("stack"))
+    try:
+        running.start_sandbox()
+        running.start_producer()
+        running.start_mutator()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+async def client(stack: Stack, http: aiohttp.ClientSession) -> StackClient:
+    return StackClient(http, stack.sandbox_url, stack.producer_url, stack.jwt_secret)
+
+
+@pytest.fixture
+async def db(infra: Infra) -> AsyncIterator[asyncpg.Connection]:
+    connection = await asyncpg.connect(infra.database_url)
+    yield connection
+    await connection.close()
+
+
+@dataclass
+class Merchant:
+    domain: str
+    shop: str
+    shopify_token: str
+    api_id: str
+    api_key: str
+
+
+async def make_merchant(client: StackClient, infra: Infra, size: int, seed: int = 1, plan: str = "plus") -> Merchant:
+    """A tenant of its own (domain, shop, Unleashed account with a seeded catalogue), so tests don't mix."""
+    tag = uuid.uuid4().hex[:8]
+    merchant = Merchant(
+        domain=f"merchant-{tag}.example",
+        shop=f"shop-{tag}.myshopify.com",
+        shopify_token=f"shpat_{uuid.uuid4().hex}",
+        api_id=str(uuid.uuid4()),
+        api_key=uuid.uuid4().hex,
+    )
+    await client.register_shop(merchant.shop, merchant.shopify_token, plan=plan)
+    await client.create_unleashed_account(merchant.api_id, merchant.api_key, size=size, seed=seed)
+    await provision_tenant(
+        infra.redis_url,
+        merchant.domain,
+        shop=merchant.shop,
+        shopify_token=merchant.shopify_token,
+        unleashed_api_id=merchant.api_id,
+        unleashed_api_key=merchant.api_key,
+    )
+    return merchant

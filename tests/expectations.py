@@ -1,0 +1,56 @@
+"""What Shopify must hold after a products sync, worked out from the raw Unleashed records by the brief's
+rules, independently of the planner's code."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ExpectedProduct:
+    title: str
+    status: str
+    prices_by_sku: dict[str, str]
+
+
+def _price(value: Any) -> str:
+    return str(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def expected_products(records: list[dict[str, Any]]) -> dict[frozenset[str], ExpectedProduct]:
+    """Keyed by the set of SKUs each Shopify product must hold (only products that must exist)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    singles: list[dict[str, Any]] = []
+    for record in records:
+        if record.get("IsComponent") or record.get("IsSellable") is False:
+            continue
+        attributes = record.get("AttributeSet") or {}
+        title = attributes.get("ProductTitle")
+        if title:
+            groups.setdefault(title.casefold(), []).append(record)
+        else:
+            singles.append(record)
+    expected: dict[frozenset[str], ExpectedProduct] = {}
+    for record in singles:
+        if record.get("Obsolete"):
+            continue  # never synced before, so never created
+        expected[frozenset([record["ProductCode"]])] = ExpectedProduct(
+            title=record["ProductDescription"][:255].rstrip(),
+            status="ACTIVE",
+            prices_by_sku={record["ProductCode"]: _price(record["DefaultSellPrice"])},
+        )
+    for members in groups.values():
+        live = [m for m in members if not m.get("Obsolete")]
+        if not live:
+            continue
+        title = members[0]["AttributeSet"]["ProductTitle"]
+        expected[frozenset(m["ProductCode"] for m in live)] = ExpectedProduct(
+            title=title[:255].rstrip(),
+            status="ACTIVE",
+            prices_by_sku={m["ProductCode"]: _price(m["DefaultSellPrice"]) for m in live},
+        )
+    return expected
+
+
+def products_by_skus(shop_products: list[dict[str, Any]]) -> dict[frozenset[str], dict[str, Any]]:
+    return {frozenset(v["sku"] for v in product["variants"]): product for product in shop_products}

@@ -1,0 +1,122 @@
+"""The seeded Unleashed dataset: deterministic, in the wire shape, with the advertised mix."""
+
+import json
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+import pytest
+
+from sandbox.dataset import generate_unleashed_dataset
+
+
+def titled(product: dict[str, Any]) -> str | None:
+    attributes = product.get("AttributeSet") or {}
+    title = attributes.get("ProductTitle")
+    return title if isinstance(title, str) else None
+
+
+def test_same_seed_same_dataset_other_seed_other_dataset() -> None:
+    first = generate_unleashed_dataset(seed=42, size=500)
+    again = generate_unleashed_dataset(seed=42, size=500)
+    other = generate_unleashed_dataset(seed=43, size=500)
+    assert json.dumps(first.__dict__, sort_keys=True) == json.dumps(again.__dict__, sort_keys=True)
+    assert json.dumps(first.products) != json.dumps(other.products)
+
+
+@pytest.mark.parametrize("size", [9, 10_001])
+def test_size_outside_bounds_is_refused(size: int) -> None:
+    with pytest.raises(ValueError):
+        generate_unleashed_dataset(seed=1, size=size)
+
+
+def test_product_fields_are_in_the_wire_shape() -> None:
+    products = generate_unleashed_dataset(seed=3, size=200).products
+    assert len(products) == 200
+    codes = [p["ProductCode"] for p in products]
+    assert len(set(codes)) == len(codes)
+    assert len({p["Guid"] for p in products}) == len(products)
+    for product in products:
+        assert re.fullmatch(r"SKU-\d{6}", product["ProductCode"])
+        assert product["Barcode"] is None or re.fullmatch(r"\d{13}", product["Barcode"])
+        assert product["Weight"] is None or isinstance(product["Weight"], float)
+        assert isinstance(product["DefaultSellPrice"], int | float)
+        assert re.fullmatch(r"/Date\(\d+\)/", product["LastModifiedOn"])
+        assert set(product["ProductGroup"]) == {"GroupName", "Guid"}
+        assert product["ProductBrand"] is None or "BrandName" in product["ProductBrand"]
+        for tier in range(1, 11):
+            value = product[f"SellPriceTier{tier}"]
+            assert value["Name"] == f"Sell Price Tier {tier}"
+            assert value["Value"] is None or re.fullmatch(r"\d+\.\d{4}", value["Value"])
+    assert any(round(p["DefaultSellPrice"] * 1000) % 10 == 5 for p in products), "half-up rounding case"
+
+
+def test_proportions_of_groups_singles_and_flags() -> None:
+    products = generate_unleashed_dataset(seed=11, size=5000).products
+    grouped = [p for p in products if titled(p)]
+    assert 0.5 <= len(grouped) / len(products) <= 0.7
+    flags: Counter[str] = Counter()
+    for product in products:
+        flags["obsolete"] += product["Obsolete"] is True
+        flags["component"] += product["IsComponent"] is True
+        flags["unsellable"] += product["IsSellable"] is False
+    assert 0.01 <= flags["obsolete"] / len(products) <= 0.03
+    assert 0.004 <= flags["component"] / len(products) <= 0.02
+    assert 0.004 <= flags["unsellable"] / len(products) <= 0.02
+    assert not any(p["Obsolete"] for p in grouped), "only singles are obsolete"
+
+
+def test_groups_share_a_title_and_differ_in_option_values() -> None:
+    products = generate_unleashed_dataset(seed=5, size=2000).products
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for product in products:
+        title = titled(product)
+        if title:
+            groups[title].append(product)
+    assert groups
+    separators: set[str] = set()
+    for members in groups.values():
+        assert 2 <= len(members) <= 4
+        names_text = members[0]["AttributeSet"]["Option Names"]
+        separators.update(ch for ch in names_text if ch in ",|")
+        names = re.split(r"[,|]", names_text)
+        assert 1 <= len(names) <= 3
+        combos = set()
+        for member in members:
+            attributes = member["AttributeSet"]
+            assert attributes["Option Names"] == names_text
+            combos.add(tuple(attributes[f"Option {n} Value"] for n in range(1, len(names) + 1)))
+        assert len(combos) == len(members)
+    assert separators == {",", "|"}
+
+
+def test_one_group_has_a_title_longer_than_255_with_a_space_near_the_cut() -> None:
+    products = generate_unleashed_dataset(seed=8, size=100).products
+    long_titles = {t for p in products if (t := titled(p)) and len(t) > 255}
+    assert len(long_titles) == 1
+    title = long_titles.pop()
+    assert " " in title[245:256]
+    assert title[:255] != title[:255].rstrip()
+
+
+def test_warehouses_customers_and_stock_rows() -> None:
+    dataset = generate_unleashed_dataset(seed=2, size=120)
+    codes = {w["WarehouseCode"]: w for w in dataset.warehouses}
+    assert set(codes) >= {"MAIN", "AKL", "SYD"} and len(codes) == 4
+    assert [w["Obsolete"] for w in dataset.warehouses].count(True) == 1
+    assert all(w["Country"] in ("New Zealand", "Australia") and w["City"] for w in dataset.warehouses)
+    assert len(dataset.customers) == 12
+    assert len({c["CustomerCode"] for c in dataset.customers}) == 12
+    customer = dataset.customers[0]
+    assert {"Addresses", "Email", "PhoneNumber", "ContactFirstName", "ContactLastName"} <= set(customer)
+    assert customer["Addresses"][0]["Country"] in ("New Zealand", "Australia")
+    stocked = [p for p in dataset.products if p["IsSellable"] and not p["IsComponent"]]
+    assert len(dataset.stock_on_hand) == len(stocked) * 3
+    assert {row["ProductCode"] for row in dataset.stock_on_hand} == {p["ProductCode"] for p in stocked}
+    assert len(generate_unleashed_dataset(seed=2, size=10).customers) == 5
+
+
+def test_ten_thousand_products_generate() -> None:
+    dataset = generate_unleashed_dataset(seed=99, size=10_000)
+    assert len(dataset.products) == 10_000
+    assert len({p["ProductCode"] for p in dataset.products}) == 10_000
