@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: install
-	$(BIN)/python -m devtools.demo
+	$(BIN)/python -m devtools.demo $(DEMO_ARGS)
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     # arq: one job is one mutation, but a process runs many jobs at once and polls often.
     mutator_max_jobs: int = Field(default=32, ge=1)
     mutator_poll_delay_seconds: float = Field(default=0.05, gt=0)
-    mutator_job_timeout_seconds: int = Field(default=60, ge=5)
+    mutator_job_timeout_seconds: int = Field(default=30, ge=10)
     mutator_max_tries: int = Field(default=8, ge=1)
     mutator_shutdown_grace_seconds: float = Field(default=25.0, gt=0)
     tenant_cache_seconds: float = Field(default=2.0, ge=0)
