@@ -9,16 +9,12 @@ import structlog
 from arq import Retry
 from pydantic import ValidationError
 
+from mutator.paced_shopify import MUTATION_COST, PacedShopify, PacingDeferred, connection_query_cost
 from shared import job_records
 from shared.logs import get_logger
 from shared.models import MutationAction, MutationJob
 from shared.settings import Settings
-from shared.shopify_client import (
-    ErrorClass,
-    ShopifyGraphQLClient,
-    ShopifyPermanentError,
-    ShopifyTransientError,
-)
+from shared.shopify_client import ErrorClass, ShopifyPermanentError, ShopifyTransientError
 from shared.shopify_documents import ALL_DOCUMENTS, FIND_PRODUCTS_BY_SKU
 from shared.tenants import MissingCredentials, Tenant, TenantNotFound, TenantStore
 
@@ -34,7 +30,7 @@ class MutatorDeps:
     settings: Settings
     pool: asyncpg.Pool
     tenants: TenantStore
-    shopify: ShopifyGraphQLClient
+    shopify: PacedShopify
 
 
 class UserErrors(Exception):
@@ -45,13 +41,17 @@ def _quote(sku: str) -> str:
     return '"' + sku.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-async def find_existing_product(shopify: ShopifyGraphQLClient, tenant: Tenant, skus: list[str]) -> str | None:
+async def find_existing_product(shopify: PacedShopify, tenant: Tenant, skus: list[str], ticket: str) -> str | None:
     """The product already holding most of these SKUs: a create that was applied before (lost answer,
     killed worker) or a product the merchant made, which we adopt instead of duplicating."""
     if not skus:
         return None
-    query = " OR ".join(f"sku:{_quote(sku)}" for sku in skus[:50])
-    result = await shopify.execute(tenant, FIND_PRODUCTS_BY_SKU, {"query": query})
+    searched = skus[:50]
+    first = min(250, 2 * len(searched))
+    query = " OR ".join(f"sku:{_quote(sku)}" for sku in searched)
+    result = await shopify.execute(
+        tenant, FIND_PRODUCTS_BY_SKU, {"query": query, "first": first}, cost=connection_query_cost(first), ticket=ticket
+    )
     holders: dict[str, int] = {}
     wanted = set(skus)
     for node in result.data["productVariants"]["nodes"]:
@@ -81,16 +81,32 @@ def retry_delay(attempt: int, retry_after: float | None) -> float:
     return base / 2 + random.uniform(0, base / 2)
 
 
-async def send_mutation(deps: MutatorDeps, job: MutationJob) -> dict[str, Any]:
-    tenant = await deps.tenants.get(job.domain)
+async def _send_as(deps: MutatorDeps, job: MutationJob, tenant: Tenant) -> dict[str, Any]:
     variables = job.variables
     if job.action is MutationAction.CREATE:
-        existing = await find_existing_product(deps.shopify, tenant, job.skus)
+        existing = await find_existing_product(deps.shopify, tenant, job.skus, ticket=f"{job.job_id}:find")
         if existing is not None:
             log.info("adopting existing product instead of creating", shopify_id=existing)
             variables = {**variables, "identifier": {"id": existing}}
-    result = await deps.shopify.execute(tenant, ALL_DOCUMENTS[job.document], variables)
+    result = await deps.shopify.execute(
+        tenant, ALL_DOCUMENTS[job.document], variables, cost=MUTATION_COST, ticket=f"{job.job_id}:mutate"
+    )
     return _payload_of(result.data)
+
+
+async def send_mutation(deps: MutatorDeps, job: MutationJob) -> dict[str, Any]:
+    tenant = await deps.tenants.get(job.domain)
+    try:
+        return await _send_as(deps, job, tenant)
+    except ShopifyPermanentError as exc:
+        # Refused credentials may be cached ones the operator has just replaced: read the hash again.
+        if exc.error_class is not ErrorClass.ACCESS_DENIED:
+            raise
+        current = await deps.tenants.get(job.domain, fresh=True)
+        if (current.shopify_shop, current.shopify_access_token) == (tenant.shopify_shop, tenant.shopify_access_token):
+            raise
+        log.info("tenant credentials changed; trying the new ones")
+        return await _send_as(deps, job, current)
 
 
 async def apply_mutation(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
@@ -124,22 +140,24 @@ async def _apply(deps: MutatorDeps, job: MutationJob) -> str:
         return "failed"
     try:
         payload = await send_mutation(deps, job)
+    except PacingDeferred as deferred:
+        await job_records.mark_job_deferred(deps.pool, job.job_id)
+        raise Retry(defer=deferred.wait_seconds) from None
     except ShopifyTransientError as exc:
-        if attempts >= max_tries:
-            message = f"gave up after {attempts} attempts; last: {exc}"
-            await job_records.mark_job_failed(deps.pool, job.job_id, ErrorClass.RETRIES_EXHAUSTED, message)
-            log.warning("job dead-lettered", error_class=ErrorClass.RETRIES_EXHAUSTED, reason=str(exc))
-            return "failed"
-        delay = retry_delay(attempts, exc.retry_after)
-        await job_records.mark_job_retrying(deps.pool, job.job_id, str(exc))
-        log.info("job will retry", reason=str(exc), attempt=attempts, delay=round(delay, 2))
-        raise Retry(defer=delay) from exc
+        if exc.throttled:
+            # Waited out and retried, never counted as a failure.
+            await job_records.mark_job_retrying(deps.pool, job.job_id, str(exc), counts=False)
+            raise Retry(defer=retry_delay(attempts, exc.retry_after)) from exc
+        return await _retry_or_give_up(deps, job, attempts, str(exc), exc.retry_after)
     except UserErrors as exc:
         return await _dead_letter(deps, job, ErrorClass.USER_ERROR, str(exc))
     except ShopifyPermanentError as exc:
         return await _dead_letter(deps, job, exc.error_class, str(exc))
     except (TenantNotFound, MissingCredentials) as exc:
         return await _dead_letter(deps, job, ErrorClass.MISSING_CREDENTIALS, str(exc))
+    except Exception as exc:  # e.g. Redis or PostgreSQL dropped mid-job: retry, bounded like any other
+        log.warning("job hit an unexpected error", error=type(exc).__name__)
+        return await _retry_or_give_up(deps, job, attempts, f"{type(exc).__name__}: {exc}", None)
 
     product = payload.get("product") or {}
     shopify_id = product.get("id") or job.shopify_id
@@ -159,6 +177,20 @@ async def _apply(deps: MutatorDeps, job: MutationJob) -> str:
     )
     log.info("mutation applied", action=job.action.value, shopify_id=shopify_id, attempt=attempts)
     return "succeeded"
+
+
+async def _retry_or_give_up(
+    deps: MutatorDeps, job: MutationJob, attempts: int, reason: str, retry_after: float | None
+) -> str:
+    if attempts >= deps.settings.mutator_max_tries:
+        message = f"gave up after {attempts} attempts; last: {reason}"
+        await job_records.mark_job_failed(deps.pool, job.job_id, ErrorClass.RETRIES_EXHAUSTED, message)
+        log.warning("job dead-lettered", error_class=ErrorClass.RETRIES_EXHAUSTED, reason=reason)
+        return "failed"
+    delay = retry_delay(attempts, retry_after)
+    await job_records.mark_job_retrying(deps.pool, job.job_id, reason)
+    log.info("job will retry", reason=reason, attempt=attempts, delay=round(delay, 2))
+    raise Retry(defer=delay)
 
 
 async def _dead_letter(deps: MutatorDeps, job: MutationJob, error_class: ErrorClass, message: str) -> str:

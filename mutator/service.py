@@ -11,6 +11,8 @@ from aiohttp import web
 from arq import ArqRedis
 
 from mutator.apply import MutatorDeps
+from mutator.paced_shopify import PacedShopify
+from mutator.pacing import ShopPacer
 from mutator.worker import MutationWorkers
 from shared.db import apply_migrations, create_pool
 from shared.jobqueue import create_job_pool
@@ -66,7 +68,10 @@ async def run_mutator(settings: Settings) -> None:
             settings=settings,
             pool=pool,
             tenants=TenantStore(job_pool, cache_seconds=settings.tenant_cache_seconds),
-            shopify=ShopifyGraphQLClient(session, settings.shopify_graphql_url_template, settings.shopify_api_version),
+            shopify=PacedShopify(
+                ShopifyGraphQLClient(session, settings.shopify_graphql_url_template, settings.shopify_api_version),
+                ShopPacer(job_pool, max_wait_seconds=settings.pacing_max_wait_seconds),
+            ),
         )
         workers = MutationWorkers(settings, deps, job_pool)
         await workers.start()

@@ -1,10 +1,13 @@
 """The producer's aiohttp application: one cleanup context per pool or client, typed app keys."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import aiohttp
 from aiohttp import web
 
+from producer.dead_letters import requeue_stranded_jobs
 from producer.keys import DB_POOL, HTTP_SESSION, JOB_POOL, RUNNER, SETTINGS, TENANTS
 from producer.middleware import error_middleware
 from producer.product_sync import SyncContext
@@ -12,9 +15,12 @@ from producer.routes import routes
 from producer.sync_runner import SyncRunner
 from shared.db import apply_migrations, create_pool
 from shared.jobqueue import create_job_pool
+from shared.logs import get_logger
 from shared.settings import Settings
 from shared.shopify_client import ShopifyGraphQLClient
 from shared.tenants import TenantStore
+
+log = get_logger(__name__)
 
 
 async def database(app: web.Application) -> AsyncIterator[None]:
@@ -58,9 +64,32 @@ async def sync_runner(app: web.Application) -> AsyncIterator[None]:
     await runner.close()
 
 
+async def stranded_job_sweeper(app: web.Application) -> AsyncIterator[None]:
+    """Every so often, queue again the unfinished jobs Redis may have lost (see requeue_stranded_jobs)."""
+    settings = app[SETTINGS]
+
+    async def sweep_forever() -> None:
+        while True:
+            await asyncio.sleep(settings.requeue_interval_seconds)
+            try:
+                requeued = await requeue_stranded_jobs(
+                    app[DB_POOL], app[JOB_POOL], settings.requeue_stranded_after_seconds
+                )
+                if requeued:
+                    log.warning("requeued stranded jobs", count=requeued)
+            except Exception as exc:  # Redis or PostgreSQL away: try again next round
+                log.warning("stranded-job sweep failed", error=type(exc).__name__)
+
+    task = asyncio.create_task(sweep_forever(), name="stranded-job-sweeper")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=1024**2)
     app[SETTINGS] = settings
-    app.cleanup_ctx.extend([database, redis_queues, http_session, sync_runner])
+    app.cleanup_ctx.extend([database, redis_queues, http_session, sync_runner, stranded_job_sweeper])
     app.add_routes(routes)
     return app

@@ -2,12 +2,13 @@
 
 import asyncio
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from producer.auth import ANONYMOUS_ADMIN, Caller, authenticate
+from producer.dead_letters import list_dead_letters, replay_dead_letters
 from producer.keys import DB_POOL, JOB_POOL, RUNNER, SETTINGS, TENANTS
 from producer.middleware import ApiError
 from producer.queue_stats import queue_counts
@@ -16,6 +17,7 @@ from producer.sync_runner import AVAILABLE_STEPS
 from shared.models import SyncStep
 
 routes = web.RouteTableDef()
+BodyModel = TypeVar("BodyModel", bound=BaseModel)
 
 HEALTH_TIMEOUT_SECONDS = 1.5
 
@@ -41,7 +43,15 @@ def require_domain(caller: Caller, domain: str) -> None:
         raise ApiError(403, "forbidden", f"this token may not touch domain {domain!r}")
 
 
-async def read_sync_request(request: web.Request) -> SyncRequest:
+class ReplayRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    domain: str = Field(min_length=1, max_length=255)
+    ids: list[str] | None = Field(default=None, max_length=10_000)
+    all: StrictBool = False
+
+
+async def read_body(request: web.Request, model: type[BodyModel]) -> BodyModel:
     raw = await request.read()
     try:
         body = json.loads(raw) if raw else None
@@ -50,7 +60,7 @@ async def read_sync_request(request: web.Request) -> SyncRequest:
     if not isinstance(body, dict):
         raise ApiError(422, "invalid_body", "request body must be a JSON object with a 'domain'")
     try:
-        return SyncRequest.model_validate(body)
+        return model.model_validate(body)
     except ValidationError as exc:
         details = [{"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in exc.errors()]
         raise ApiError(422, "invalid_body", "request body does not fit", details=details) from None
@@ -78,7 +88,7 @@ async def health(request: web.Request) -> web.Response:
 
 async def start_sync(request: web.Request, kind: str, steps: list[SyncStep]) -> web.Response:
     caller = caller_of(request)
-    body = await read_sync_request(request)
+    body = await read_body(request, SyncRequest)
     require_domain(caller, body.domain)
     runner = request.app[RUNNER]
     if not runner.accepting:
@@ -111,7 +121,7 @@ async def sync_products(request: web.Request) -> web.Response:
 
 async def not_yet_available(request: web.Request) -> web.Response:
     caller = caller_of(request)
-    body = await read_sync_request(request)
+    body = await read_body(request, SyncRequest)
     require_domain(caller, body.domain)
     raise ApiError(501, "not_implemented", f"{request.path} is not available in this release yet")
 
@@ -135,3 +145,26 @@ async def queues(request: web.Request) -> web.Response:
     caller = caller_of(request)
     domains = None if caller.sees_all else sorted(caller.domains)
     return web.json_response({"queues": await queue_counts(request.app[DB_POOL], domains)})
+
+
+@routes.get("/api/v2/dead-letters")
+async def dead_letters(request: web.Request) -> web.Response:
+    caller = caller_of(request)
+    domain = request.query.get("domain", "")
+    if not domain:
+        raise ApiError(422, "invalid_query", "query parameter 'domain' is required")
+    require_domain(caller, domain)
+    return web.json_response({"items": await list_dead_letters(request.app[DB_POOL], domain)})
+
+
+@routes.post("/api/v2/dead-letters/replay")
+async def replay(request: web.Request) -> web.Response:
+    caller = caller_of(request)
+    body = await read_body(request, ReplayRequest)
+    require_domain(caller, body.domain)
+    if body.all == (body.ids is not None):
+        raise ApiError(422, "invalid_body", "give either 'ids' (a list) or 'all': true")
+    replayed = await replay_dead_letters(
+        request.app[DB_POOL], request.app[JOB_POOL], body.domain, None if body.all else body.ids
+    )
+    return web.json_response({"replayed": replayed}, status=202)

@@ -57,12 +57,24 @@ async def mark_job_running(pool: asyncpg.Pool, job_id: str) -> int | None:
     return attempts
 
 
-async def mark_job_retrying(pool: asyncpg.Pool, job_id: str, message: str) -> None:
+async def mark_job_retrying(pool: asyncpg.Pool, job_id: str, message: str, *, counts: bool = True) -> None:
+    """A transient failure; `counts=False` (THROTTLED) gives the attempt back: it is no failure."""
     await pool.execute(
-        "UPDATE mutation_jobs SET outcome = 'retrying', error_message = $2, updated_at = now()"
+        "UPDATE mutation_jobs SET outcome = 'retrying', error_message = $2, updated_at = now(),"
+        " attempts = attempts - CASE WHEN $3 THEN 0 ELSE 1 END"
         " WHERE job_id = $1 AND outcome IN ('queued', 'running', 'retrying')",
         job_id,
         message,
+        counts,
+    )
+
+
+async def mark_job_deferred(pool: asyncpg.Pool, job_id: str) -> None:
+    """Paced: back to the queue until the shop's budget has room. Not an attempt."""
+    await pool.execute(
+        "UPDATE mutation_jobs SET outcome = 'queued', attempts = greatest(attempts - 1, 0), updated_at = now()"
+        " WHERE job_id = $1 AND outcome IN ('queued', 'running', 'retrying')",
+        job_id,
     )
 
 

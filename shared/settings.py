@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     mutator_job_timeout_seconds: int = Field(default=30, ge=10)
     mutator_max_tries: int = Field(default=8, ge=1)
     mutator_shutdown_grace_seconds: float = Field(default=25.0, gt=0)
+    # A mutation whose slot in the shop's budget is further away than this leaves its worker slot.
+    pacing_max_wait_seconds: float = Field(default=0.5, ge=0)
+    # Unfinished jobs untouched this long are queued again (arq ignores ids it still holds).
+    requeue_stranded_after_seconds: float = Field(default=120.0, gt=0)
+    requeue_interval_seconds: float = Field(default=30.0, gt=0)
     tenant_cache_seconds: float = Field(default=2.0, ge=0)
     log_level: str = "INFO"
 

@@ -44,10 +44,18 @@ class ShopifyError(Exception):
 class ShopifyTransientError(ShopifyError):
     """Worth retrying: THROTTLED, 429, 5xx, INTERNAL_SERVER_ERROR, timeouts, dropped connections."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, throttled: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        throttled: bool = False,
+        throttle: "ThrottleStatus | None" = None,
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.throttled = throttled
+        self.throttle = throttle
 
 
 class ShopifyPermanentError(ShopifyError):
@@ -151,9 +159,11 @@ def _classify(status: int, retry_after: float | None, body: Any) -> GraphQLResul
         messages = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)
         if "THROTTLED" in codes:
             wait = seconds_until_affordable(requested or 10.0, throttle) if throttle else 1.0
-            raise ShopifyTransientError("THROTTLED", retry_after=wait, throttled=True)
+            raise ShopifyTransientError("THROTTLED", retry_after=wait, throttled=True, throttle=throttle)
         if "INTERNAL_SERVER_ERROR" in codes:
-            raise ShopifyTransientError(f"Shopify internal error: {messages}", retry_after=retry_after)
+            raise ShopifyTransientError(
+                f"Shopify internal error: {messages}", retry_after=retry_after, throttle=throttle
+            )
         if "ACCESS_DENIED" in codes:
             raise ShopifyPermanentError(ErrorClass.ACCESS_DENIED, messages)
         raise ShopifyPermanentError(ErrorClass.INVALID_PAYLOAD, messages)

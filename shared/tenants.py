@@ -59,10 +59,10 @@ class TenantStore:
         self._cache_seconds = cache_seconds
         self._cache: dict[str, _Cached] = {}
 
-    async def get(self, domain: str) -> Tenant:
+    async def get(self, domain: str, *, fresh: bool = False) -> Tenant:
         cached = self._cache.get(domain)
         now = time.monotonic()
-        if cached and now - cached.read_at < self._cache_seconds:
+        if cached and not fresh and now - cached.read_at < self._cache_seconds:
             return cached.tenant
         raw = await self._redis.hgetall(tenant_key(domain))  # type: ignore[misc]
         if not raw:

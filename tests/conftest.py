@@ -93,3 +93,25 @@ async def make_merchant(client: StackClient, infra: Infra, size: int, seed: int 
         unleashed_api_key=merchant.api_key,
     )
     return merchant
+
+
+def redis_url_with_db(redis_url: str, db: int) -> str:
+    base, _, _ = redis_url.rpartition("/")
+    return f"{base}/{db}"
+
+
+@pytest.fixture
+def isolated_stack(infra: Infra, tmp_path: Path) -> Iterator[Stack]:
+    """A stack of its own on Redis database 14 (flushed), so no other mutator takes its jobs.
+    The test starts the processes it needs (with the settings it wants)."""
+    redis_url = redis_url_with_db(infra.redis_url, 14)
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    client.close()
+    own = Stack(infra=Infra(redis_url=redis_url, database_url=infra.database_url), workdir=tmp_path)
+    try:
+        yield own
+    finally:
+        own.stop()
+        for process in own.mutators:
+            process.kill()

@@ -1,0 +1,59 @@
+"""Shopify calls of the mutator, each first given a slot in the shop's shared budget (see pacing)."""
+
+import asyncio
+from typing import Any
+
+from mutator.pacing import ShopPacer
+from shared.shopify_client import (
+    ErrorClass,
+    GraphQLResult,
+    ShopifyGraphQLClient,
+    ShopifyPermanentError,
+    ShopifyTransientError,
+)
+from shared.tenants import Tenant
+
+MUTATION_COST = 10.0
+
+
+def connection_query_cost(first: int) -> float:
+    """A flat connection of `first` nodes with one nested object each: 2 + first × 2 points."""
+    return 2.0 + first * 2.0
+
+
+class PacingDeferred(Exception):
+    """The shop's budget has no room soon; the job goes back to the queue for `wait_seconds`."""
+
+    def __init__(self, wait_seconds: float) -> None:
+        super().__init__(f"paced: next slot in {wait_seconds:.2f}s")
+        self.wait_seconds = wait_seconds
+
+
+class PacedShopify:
+    def __init__(self, client: ShopifyGraphQLClient, pacer: ShopPacer) -> None:
+        self._client = client
+        self._pacer = pacer
+
+    async def execute(
+        self, tenant: Tenant, document: str, variables: dict[str, Any], *, cost: float, ticket: str
+    ) -> GraphQLResult:
+        shop = tenant.shopify_shop
+        if not shop or tenant.shopify_access_token is None:
+            raise ShopifyPermanentError(
+                ErrorClass.MISSING_CREDENTIALS, f"tenant {tenant.domain!r} has no shopify_shop / shopify_access_token"
+            )
+        reservation = await self._pacer.reserve(shop, cost, ticket)
+        if not reservation.granted:
+            raise PacingDeferred(reservation.wait_seconds)
+        if reservation.wait_seconds > 0:
+            await asyncio.sleep(reservation.wait_seconds)
+        try:
+            result = await self._client.execute(tenant, document, variables)
+        except ShopifyTransientError as exc:
+            if exc.throttle is not None:
+                await self._pacer.observe(shop, exc.throttle, refund=cost if exc.throttled else 0.0)
+            raise
+        if result.throttle is not None:
+            charged = result.actual_cost if result.actual_cost is not None else result.requested_cost
+            await self._pacer.observe(shop, result.throttle, refund=cost - charged if charged is not None else 0.0)
+        return result

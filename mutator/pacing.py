@@ -1,0 +1,128 @@
+"""Shared pacing: every mutator replica paces each shop against one model of its leaky bucket in Redis.
+
+The model (hash `pacing:{shop}`) is a virtual schedule: `tat` is the time at which everything reserved so
+far will have been restored. A request of cost c may go at once while the points in use plus c fit in the
+bucket; otherwise it gets the next slot, c / restore-rate seconds after the previous one. So N replicas
+together send at exactly the shop's restore rate once its bucket is spent, and never burst into THROTTLED.
+
+The model follows Shopify's own `throttleStatus`: it is created from the first answer, refunded what
+Shopify did not charge (actual < requested cost, or a THROTTLED request), and pulled back whenever Shopify
+reports less available than the model assumes (another app on the shop, a restart of ours).
+
+While nothing is known about a shop, one request probes it and the others wait for its answer.
+
+A request whose slot is more than `max_wait_seconds` away does not sit in a worker slot: it keeps its slot
+as a ticket (`pacing-ticket:{job_id}`) and the job is deferred until then. The queue then holds other
+shops' jobs first, so one busy shop does not starve the others.
+"""
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from shared.shopify_client import ThrottleStatus
+
+_RESERVE = """
+local now, cost, max_wait = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local ticket = redis.call('GET', KEYS[2])
+if ticket then
+  local wait = math.max(0, tonumber(ticket) - now)
+  if wait > max_wait then return {0, math.ceil(wait)} end
+  redis.call('DEL', KEYS[2])
+  return {1, math.ceil(wait)}
+end
+local s = redis.call('HMGET', KEYS[1], 'tat', 'max', 'rate')
+if not s[1] then
+  if redis.call('SET', KEYS[1] .. ':probe', '1', 'NX', 'PX', 5000) then return {-1, 0} end
+  return {-2, 0}
+end
+local maxv, rate = tonumber(s[2]), tonumber(s[3])
+local tat = math.max(tonumber(s[1]), now)
+local in_use = (tat - now) * rate / 1000
+local wait = math.max(0, (in_use + cost - maxv) * 1000 / rate)
+redis.call('HSET', KEYS[1], 'tat', tostring(tat + cost * 1000 / rate))
+redis.call('PEXPIRE', KEYS[1], 86400000)
+if wait > max_wait then
+  redis.call('SET', KEYS[2], tostring(now + wait), 'PX', math.ceil(wait) + 3600000)
+  return {0, math.ceil(wait)}
+end
+return {1, math.ceil(wait)}
+"""
+
+_OBSERVE = """
+local now, maxv, rate = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local reported, refund = tonumber(ARGV[4]), tonumber(ARGV[5])
+local floor = now + (maxv - reported) * 1000 / rate
+local current = redis.call('HGET', KEYS[1], 'tat')
+local tat = floor
+if current then
+  tat = math.max(floor, tonumber(current) - refund * 1000 / rate)
+end
+redis.call('HSET', KEYS[1], 'tat', tostring(tat), 'max', maxv, 'rate', rate)
+redis.call('PEXPIRE', KEYS[1], 86400000)
+return 1
+"""
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """`granted`: send after `wait_seconds`. Otherwise the slot is kept; defer the job that long."""
+
+    granted: bool
+    wait_seconds: float
+    known: bool = True
+
+
+PROBE_POLL_SECONDS = 0.05
+PROBE_WAIT_SECONDS = 2.0
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class ShopPacer:
+    def __init__(self, redis: Redis, max_wait_seconds: float = 0.5) -> None:
+        self._redis = redis
+        self._max_wait_ms = int(max_wait_seconds * 1000)
+        self._reserve = redis.register_script(_RESERVE)
+        self._observe = redis.register_script(_OBSERVE)
+
+    @staticmethod
+    def bucket_key(shop: str) -> str:
+        return f"pacing:{shop}"
+
+    @staticmethod
+    def ticket_key(ticket: str) -> str:
+        return f"pacing-ticket:{ticket}"
+
+    async def reserve(self, shop: str, cost: float, ticket: str) -> Reservation:
+        """Take the next slot for `cost` points. `ticket` names the request across deferrals (the job id)."""
+        keys = [self.bucket_key(shop), self.ticket_key(ticket)]
+        waited = 0.0
+        while True:
+            status, wait_ms = await self._reserve(keys=keys, args=[_now_ms(), cost, self._max_wait_ms])
+            if int(status) == -1:
+                # Nothing known about this shop yet: this request is the probe whose answer tells us.
+                return Reservation(granted=True, wait_seconds=0.0, known=False)
+            if int(status) != -2:
+                return Reservation(granted=int(status) == 1, wait_seconds=int(wait_ms) / 1000)
+            if waited >= PROBE_WAIT_SECONDS:
+                return Reservation(granted=False, wait_seconds=PROBE_POLL_SECONDS, known=False)
+            await asyncio.sleep(PROBE_POLL_SECONDS)
+            waited += PROBE_POLL_SECONDS
+
+    async def observe(self, shop: str, throttle: ThrottleStatus, refund: float = 0.0) -> None:
+        """Follow what Shopify reported; give back points it did not charge."""
+        await self._observe(
+            keys=[self.bucket_key(shop)],
+            args=[
+                _now_ms(),
+                throttle.maximum_available,
+                throttle.restore_rate,
+                throttle.currently_available,
+                max(0.0, refund),
+            ],
+        )
