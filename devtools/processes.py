@@ -20,6 +20,7 @@ class ServiceProcess:
     name: str
     popen: subprocess.Popen[bytes]
     log_path: Path
+    health_url: str | None = None
 
     @property
     def pid(self) -> int:

@@ -65,7 +65,8 @@ class Stack:
         port = free_loopback_port()
         name = f"mutator-{len(self.mutators) + 1}"
         process = start_service(name, "mutator", self.service_env(MUTATOR_HEALTH_PORT=str(port), **env), self.log_dir)
-        wait_until_healthy(process, f"http://{LOOPBACK}:{port}/health")
+        process.health_url = f"http://{LOOPBACK}:{port}/health"
+        wait_until_healthy(process, process.health_url)
         self.mutators.append(process)
         return process
 

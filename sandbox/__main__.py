@@ -20,7 +20,13 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     settings = SandboxSettings()
     log = structlog.get_logger("sandbox")
-    log.info("sandbox_starting", host=settings.host, port=settings.port, default_plan=settings.default_plan)
+    log.info(
+        "sandbox_starting",
+        host=settings.host,
+        port=settings.port,
+        default_plan=settings.default_plan,
+        default_faults=settings.faults.model_dump() if settings.faults and settings.faults.active else None,
+    )
     web.run_app(create_sandbox_app(settings), host=settings.host, port=settings.port, access_log=None, print=None)
 
 

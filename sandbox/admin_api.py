@@ -8,9 +8,11 @@ from pydantic import BaseModel, Field
 
 from sandbox.app_state import SETTINGS, SHOPS, UNLEASHED_ACCOUNTS
 from sandbox.dataset import MAX_SIZE, MIN_SIZE, generate_unleashed_dataset
+from sandbox.dataset_products import DEFAULT_GROUPED_SHARE
 from sandbox.http_json import json_response, read_json_object, read_model
-from sandbox.settings import PlanName
+from sandbox.shopify.faults import FaultProfile
 from sandbox.shopify.graph_objects import inspection_view
+from sandbox.shopify.plans import ShopPlan, plan_json
 from sandbox.shopify.shop import Shop
 from sandbox.unleashed.accounts import PlannedFaults, UnleashedAccount
 
@@ -18,16 +20,25 @@ PREFIX = "/_sandbox"
 
 
 class ShopRegistration(BaseModel):
+    """`plan`: a plan name or `{"restore_rate", "bucket"}`; `faults`: a fault profile, `null`/`{}` for none.
+
+    Leaving `plan` or `faults` out gives the sandbox's defaults (`SANDBOX_DEFAULT_PLAN`, `SANDBOX_FAULTS`).
+    """
+
     shop: str = Field(min_length=1)
     access_token: str = Field(min_length=1)
-    plan: PlanName | None = None
+    plan: ShopPlan | None = None
     write_access: bool = True
+    faults: FaultProfile | None = None
 
 
 class ShopChange(BaseModel):
+    """Only the keys given change; `"faults": null` or `{}` turns faults off."""
+
     access_token: str | None = Field(default=None, min_length=1)
-    plan: PlanName | None = None
+    plan: ShopPlan | None = None
     write_access: bool | None = None
+    faults: FaultProfile | None = None
 
 
 class BucketLevel(BaseModel):
@@ -39,6 +50,7 @@ class AccountRegistration(BaseModel):
     api_key: str = Field(min_length=1)
     seed: int = 1
     size: int = Field(default=200, ge=MIN_SIZE, le=MAX_SIZE)
+    grouped_share: float = Field(default=DEFAULT_GROUPED_SHARE, ge=0, le=1)
 
 
 class FaultPlan(BaseModel):
@@ -50,9 +62,10 @@ class FaultPlan(BaseModel):
 def _shop_json(shop: Shop) -> dict[str, Any]:
     return {
         "shop": shop.domain,
-        "plan": shop.plan,
+        "plan": plan_json(shop.plan),
         "write_access": shop.write_access,
         "throttle_status": shop.bucket.throttle_status(),
+        "faults": None if shop.faults.profile is None else shop.faults.profile.model_dump(),
     }
 
 
@@ -72,8 +85,10 @@ def _account_or_404(request: web.Request) -> UnleashedAccount:
 
 async def register_shop(request: web.Request) -> web.Response:
     body = await read_model(request, ShopRegistration)
-    plan = body.plan or request.app[SETTINGS].default_plan
-    shop, created = request.app[SHOPS].register(body.shop, body.access_token, plan, body.write_access)
+    settings = request.app[SETTINGS]
+    plan = body.plan or settings.default_plan
+    faults = body.faults if "faults" in body.model_fields_set else settings.faults
+    shop, created = request.app[SHOPS].register(body.shop, body.access_token, plan, body.write_access, faults)
     return json_response(_shop_json(shop), status=201 if created else 200)
 
 
@@ -90,6 +105,8 @@ async def change_shop(request: web.Request) -> web.Response:
         shop.change_plan(body.plan)
     if body.write_access is not None:
         shop.write_access = body.write_access
+    if "faults" in body.model_fields_set:
+        shop.set_faults(body.faults)
     return json_response(_shop_json(shop))
 
 
@@ -107,6 +124,18 @@ async def shop_products(request: web.Request) -> web.Response:
 
 
 async def shop_stats(request: web.Request) -> web.Response:
+    """Counters of the shop's GraphQL endpoint since registration or the last reset.
+
+    - `requests`: authenticated GraphQL requests with a well-formed body, faulted ones included.
+    - `mutations`: mutation operations that were executed (past validation, cost limit and bucket), whatever
+      their outcome (userErrors and ACCESS_DENIED included); requests an injected fault answered instead
+      are not counted, `applied_then_dropped` ones are (they were executed).
+    - `mutations_applied`: the part of `mutations` that changed the catalogue (a product or variant written).
+    - `throttled`: requests answered THROTTLED; `points_used`: actual query cost charged.
+    - `by_root_field`: executed root fields by name.
+    - `faults`: injected faults by kind (`http_502`, `http_503`, `http_429`, `internal_error`, `slow`,
+      `applied_then_dropped`); a `slow` request can also get one of the others.
+    """
     return json_response(_shop_or_404(request).stats.as_json())
 
 
@@ -118,7 +147,7 @@ async def reset_shop_stats(request: web.Request) -> web.Response:
 
 async def register_account(request: web.Request) -> web.Response:
     body = await read_model(request, AccountRegistration)
-    dataset = generate_unleashed_dataset(body.seed, body.size)
+    dataset = generate_unleashed_dataset(body.seed, body.size, grouped_share=body.grouped_share)
     account = UnleashedAccount.from_dataset(body.api_id, body.api_key, dataset)
     request.app[UNLEASHED_ACCOUNTS].put(account)
     return json_response(

@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -24,7 +25,7 @@ def test_same_seed_same_dataset_other_seed_other_dataset() -> None:
     assert json.dumps(first.products) != json.dumps(other.products)
 
 
-@pytest.mark.parametrize("size", [9, 10_001])
+@pytest.mark.parametrize("size", [9, 20_001])
 def test_size_outside_bounds_is_refused(size: int) -> None:
     with pytest.raises(ValueError):
         generate_unleashed_dataset(seed=1, size=size)
@@ -120,3 +121,48 @@ def test_ten_thousand_products_generate() -> None:
     dataset = generate_unleashed_dataset(seed=99, size=10_000)
     assert len(dataset.products) == 10_000
     assert len({p["ProductCode"] for p in dataset.products}) == 10_000
+
+
+def flag_shares(products: list[dict[str, Any]]) -> dict[str, float]:
+    return {
+        "obsolete": sum(p["Obsolete"] is True for p in products) / len(products),
+        "component": sum(p["IsComponent"] is True for p in products) / len(products),
+        "unsellable": sum(p["IsSellable"] is False for p in products) / len(products),
+    }
+
+
+def test_grouped_share_zero_makes_every_product_a_single_with_the_usual_flags() -> None:
+    products = generate_unleashed_dataset(seed=11, size=5000, grouped_share=0).products
+    assert len(products) == 5000
+    assert not any(titled(p) for p in products)
+    shares = flag_shares(products)
+    assert 0.01 <= shares["obsolete"] <= 0.03
+    assert 0.004 <= shares["component"] <= 0.02
+    assert 0.004 <= shares["unsellable"] <= 0.02
+
+
+@pytest.mark.parametrize("share", [0.3, 0.9])
+def test_grouped_share_sets_the_share_of_grouped_products(share: float) -> None:
+    products = generate_unleashed_dataset(seed=4, size=5000, grouped_share=share).products
+    grouped = [p for p in products if titled(p)]
+    assert share - 0.05 <= len(grouped) / len(products) <= share + 0.05
+    assert 0.01 <= flag_shares(products)["obsolete"] <= 0.03
+
+
+def test_default_grouped_share_is_the_explicit_one() -> None:
+    default = generate_unleashed_dataset(seed=6, size=300)
+    explicit = generate_unleashed_dataset(seed=6, size=300, grouped_share=0.6)
+    assert json.dumps(default.__dict__, sort_keys=True) == json.dumps(explicit.__dict__, sort_keys=True)
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.5])
+def test_grouped_share_outside_zero_to_one_is_refused(share: float) -> None:
+    with pytest.raises(ValueError):
+        generate_unleashed_dataset(seed=1, size=10, grouped_share=share)
+
+
+def test_twenty_thousand_singles_generate_fast() -> None:
+    started = time.perf_counter()
+    dataset = generate_unleashed_dataset(seed=5, size=20_000, grouped_share=0)
+    assert time.perf_counter() - started < 5
+    assert len({p["ProductCode"] for p in dataset.products}) == 20_000

@@ -189,7 +189,7 @@ async def test_product_set_update_keeps_matched_variant_ids(client: Client) -> N
     [stored] = await inspected_products(client)
     assert stored["title"] == "Trail Hoodie v2"
     assert [v["sku"] for v in stored["variants"]] == ["HOOD-M", "HOOD-S", "HOOD-XL"]
-    gone = await gql(client, FIND_PRODUCTS_BY_SKU, {"query": "sku:HOOD-L"})
+    gone = await gql(client, FIND_PRODUCTS_BY_SKU, {"query": "sku:HOOD-L", "first": 25})
     assert gone["data"]["productVariants"]["nodes"] == []
 
 
@@ -334,13 +334,13 @@ async def test_find_products_by_sku_with_or_and_quotes(client: Client) -> None:
         "variants": [{"optionValues": [{"optionName": "Title", "name": "Default Title"}], "sku": "A B"}],
     }
     await product_set(client, quoted)
-    body = await gql(client, FIND_PRODUCTS_BY_SKU, {"query": 'sku:HOOD-M OR sku:"A B" OR sku:NOPE'})
+    body = await gql(client, FIND_PRODUCTS_BY_SKU, {"query": 'sku:HOOD-M OR sku:"A B" OR sku:NOPE', "first": 25})
     nodes = body["data"]["productVariants"]["nodes"]
     assert sorted(node["sku"] for node in nodes) == ["A B", "HOOD-M"]
     assert all(node["product"]["status"] == "ACTIVE" for node in nodes)
     assert body["extensions"]["cost"]["requestedQueryCost"] == 2 + 25 * 2
     assert body["extensions"]["cost"]["actualQueryCost"] == 2 + 2 * 2
-    none = await gql(client, FIND_PRODUCTS_BY_SKU, {"query": "sku:HOOD"})
+    none = await gql(client, FIND_PRODUCTS_BY_SKU, {"query": "sku:HOOD", "first": 25})
     assert none["data"]["productVariants"]["nodes"] == []
 
 
@@ -464,7 +464,7 @@ async def test_standard_plan_throttles_after_its_bucket_is_spent(client: Client)
 async def test_drained_bucket_throttles_queries_by_requested_cost(client: Client) -> None:
     drained = await client.put(f"/_sandbox/shops/{SHOP}/bucket", json={"currently_available": 30})
     assert drained.status == 200
-    body = await gql(client, FIND_PRODUCTS_BY_SKU, {"query": "sku:X"})  # requests 52 points
+    body = await gql(client, FIND_PRODUCTS_BY_SKU, {"query": "sku:X", "first": 25})  # requests 52 points
     assert_throttled_shape(body)
     assert body["extensions"]["cost"]["requestedQueryCost"] == 52
     cheap = await gql(client, "{ shop { name } }")
@@ -474,7 +474,7 @@ async def test_drained_bucket_throttles_queries_by_requested_cost(client: Client
 async def test_actual_cost_is_refunded(client: Client) -> None:
     await client.patch(f"/_sandbox/shops/{SHOP}", json={"plan": "standard"})
     await client.put(f"/_sandbox/shops/{SHOP}/bucket", json={"currently_available": 1000})
-    body = await gql(client, FIND_PRODUCTS_BY_SKU, {"query": "sku:NONE"})
+    body = await gql(client, FIND_PRODUCTS_BY_SKU, {"query": "sku:NONE", "first": 25})
     cost = body["extensions"]["cost"]
     assert cost["requestedQueryCost"] == 52 and cost["actualQueryCost"] == 2
     # 1000 - 52 + 50 refunded, plus whatever refilled at 100 points/s meanwhile
@@ -491,7 +491,7 @@ async def test_read_only_shop_denies_mutations(client: Client) -> None:
     assert error["path"] == ["productSet"]
     assert "cost" in body["extensions"]
     assert await inspected_products(client) == []
-    reads = await gql(client, FIND_PRODUCTS_BY_SKU, {"query": "sku:HOOD-S"})
+    reads = await gql(client, FIND_PRODUCTS_BY_SKU, {"query": "sku:HOOD-S", "first": 25})
     assert reads["data"]["productVariants"]["nodes"] == []
     await client.patch(f"/_sandbox/shops/{SHOP}", json={"write_access": True})
     assert (await product_set(client, apparel_input()))["userErrors"] == []
@@ -508,15 +508,59 @@ async def test_reregistering_keeps_data_and_changes_token(client: Client) -> Non
 
 async def test_stats_count_and_reset(client: Client) -> None:
     await product_set(client, apparel_input())
-    await gql(client, FIND_PRODUCTS_BY_SKU, {"query": "sku:HOOD-S"})
+    await gql(client, FIND_PRODUCTS_BY_SKU, {"query": "sku:HOOD-S", "first": 25})
     await gql(client, "{ shop { nope } }")
     stats = await (await client.get(f"/_sandbox/shops/{SHOP}/stats")).json()
-    assert stats["requests"] == 3 and stats["mutations"] == 1
+    assert stats["requests"] == 3 and stats["mutations"] == 1 and stats["mutations_applied"] == 1
     assert stats["by_root_field"] == {"productSet": 1, "productVariants": 1}
     assert stats["points_used"] == 10 + 2 + 1 * 2
     await client.post(f"/_sandbox/shops/{SHOP}/stats/reset")
     reset = await (await client.get(f"/_sandbox/shops/{SHOP}/stats")).json()
-    assert reset == {"requests": 0, "mutations": 0, "throttled": 0, "points_used": 0, "by_root_field": {}}
+    no_faults = dict.fromkeys(("http_502", "http_503", "http_429", "internal_error", "slow", "applied_then_dropped"), 0)
+    assert reset == {
+        "requests": 0,
+        "mutations": 0,
+        "mutations_applied": 0,
+        "throttled": 0,
+        "points_used": 0,
+        "by_root_field": {},
+        "faults": no_faults,
+    }
+
+
+async def test_mutations_that_change_nothing_are_not_applied(client: Client) -> None:
+    await product_set(client, apparel_input(title="x" * 300))  # userErrors: title too long
+    await client.post("/_sandbox/shops", json={"shop": SHOP, "access_token": TOKEN, "write_access": False})
+    await product_set(client, apparel_input())  # ACCESS_DENIED
+    stats = await (await client.get(f"/_sandbox/shops/{SHOP}/stats")).json()
+    assert stats["mutations"] == 2 and stats["mutations_applied"] == 0
+
+
+@pytest.mark.parametrize("how", ["register", "patch"])
+async def test_custom_plan_sets_restore_rate_and_bucket_exactly(client: Client, how: str) -> None:
+    plan = {"restore_rate": 200, "bucket": 4000}
+    if how == "register":
+        changed = await client.post("/_sandbox/shops", json={"shop": SHOP, "access_token": TOKEN, "plan": plan})
+    else:
+        changed = await client.patch(f"/_sandbox/shops/{SHOP}", json={"plan": plan})
+    assert changed.status == 200
+    answer = await changed.json()
+    assert answer["plan"] == {"restore_rate": 200.0, "bucket": 4000.0}
+    assert answer["throttle_status"]["maximumAvailable"] == 4000.0
+    body = await gql(client, "{ shop { plan { displayName } } }")
+    status = body["extensions"]["cost"]["throttleStatus"]
+    assert status["maximumAvailable"] == 4000.0 and status["restoreRate"] == 200.0
+    assert 3990 <= status["currentlyAvailable"] <= 4000
+    assert body["data"]["shop"]["plan"]["displayName"] == "Custom"
+    back = await client.patch(f"/_sandbox/shops/{SHOP}", json={"plan": "standard"})
+    assert (await back.json())["throttle_status"]["restoreRate"] == 100.0
+
+
+@pytest.mark.parametrize(
+    "plan", [{"restore_rate": 0, "bucket": 10}, {"restore_rate": 10}, {"restore_rate": 1, "bucket": 1, "x": 1}]
+)
+async def test_custom_plan_must_be_complete_and_positive(client: Client, plan: dict[str, Any]) -> None:
+    assert (await client.patch(f"/_sandbox/shops/{SHOP}", json={"plan": plan})).status == 422
 
 
 async def test_admin_api_validates_bodies_and_reports_process(client: Client) -> None:

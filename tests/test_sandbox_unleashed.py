@@ -218,3 +218,13 @@ async def test_reposting_an_account_replaces_its_dataset(client: Client) -> None
     listing = await (await client.get(f"/_sandbox/unleashed/accounts/{API_ID}/products")).json()
     assert len(listing["products"]) == 50
     assert all(product.get("ProductCode") != "EXTRA" for product in listing["products"])
+
+
+async def test_account_with_grouped_share_zero_has_only_singles(client: Client) -> None:
+    body = {"api_id": "singles", "api_key": API_KEY, "seed": 3, "size": 120, "grouped_share": 0}
+    assert (await client.post("/_sandbox/unleashed/accounts", json=body)).status == 201
+    listing = await (await client.get("/_sandbox/unleashed/accounts/singles/products")).json()
+    assert len(listing["products"]) == 120
+    assert not any((p.get("AttributeSet") or {}).get("ProductTitle") for p in listing["products"])
+    too_big = {**body, "grouped_share": 1.5}
+    assert (await client.post("/_sandbox/unleashed/accounts", json=too_big)).status == 422

@@ -104,9 +104,14 @@ class Product:
 
 
 class Catalog:
-    """Products and variants by number (ascending = creation order), plus handle and SKU indexes."""
+    """Products and variants by number (ascending = creation order), plus handle and SKU indexes.
+
+    `revision` goes up on every write to a product or variant, so a caller can tell whether a request
+    changed anything.
+    """
 
     def __init__(self) -> None:
+        self.revision = 0
         self.products: dict[int, Product] = {}
         self.variants: dict[int, Variant] = {}
         self._product_by_handle: dict[str, int] = {}
@@ -138,6 +143,7 @@ class Catalog:
     def put_product(self, product: Product, previous_handle: str | None = None) -> None:
         if previous_handle is not None and self._product_by_handle.get(previous_handle) == product.id:
             del self._product_by_handle[previous_handle]
+        self.revision += 1
         self.products[product.id] = product
         self._product_by_handle[product.handle] = product.id
 
@@ -145,6 +151,7 @@ class Catalog:
         previous = self.variants.get(variant.id)
         if previous is not None:
             self._unindex_sku(previous)
+        self.revision += 1
         self.variants[variant.id] = variant
         if variant.sku:
             self._variants_by_sku.setdefault(variant.sku.casefold(), set()).add(variant.id)
@@ -152,6 +159,7 @@ class Catalog:
     def remove_variant(self, variant_id: int) -> None:
         variant = self.variants.pop(variant_id, None)
         if variant is not None:
+            self.revision += 1
             self._unindex_sku(variant)
 
     def _unindex_sku(self, variant: Variant) -> None:

@@ -1,5 +1,6 @@
-"""`POST /{shop}/admin/api/{version}/graphql.json`: auth, validation, cost, leaky bucket, execution."""
+"""`POST /{shop}/admin/api/{version}/graphql.json`: auth, injected faults, validation, cost, bucket, execution."""
 
+import asyncio
 import json
 from typing import Any
 
@@ -16,6 +17,7 @@ from graphql import (
 from sandbox.app_state import SHOPS
 from sandbox.http_json import json_response
 from sandbox.shopify.admin_schema import SUPPORTED_VERSIONS, admin_schema, check_document
+from sandbox.shopify.fault_responses import drop_connection, fault_response
 from sandbox.shopify.query_cost import MAX_QUERY_COST, QueryCost
 from sandbox.shopify.responses import cost_extension, formatted_errors, max_cost_body, throttled_body
 from sandbox.shopify.root_resolvers import AdminRoot, sandbox_field_resolver
@@ -48,7 +50,19 @@ async def graphql_handler(request: web.Request) -> web.Response:
     if isinstance(body, web.Response):
         return body
     shop.stats.requests += 1
-    return json_response(run_graphql(shop, body["query"], body.get("variables") or {}, body.get("operationName")))
+    draw = shop.faults.draw()
+    if draw.slow:
+        shop.stats.faults["slow"] += 1
+        await asyncio.sleep(draw.slow_seconds)
+    if draw.outcome is not None:
+        shop.stats.faults[draw.outcome] += 1
+    replaced = fault_response(draw)
+    if replaced is not None:
+        return replaced
+    answer = run_graphql(shop, body["query"], body.get("variables") or {}, body.get("operationName"))
+    if draw.outcome == "applied_then_dropped":
+        drop_connection(request)
+    return json_response(answer)
 
 
 def run_graphql(shop: Shop, source: str, variables: dict[str, Any], operation_name: str | None) -> dict[str, Any]:
@@ -81,6 +95,7 @@ def run_graphql(shop: Shop, source: str, variables: dict[str, Any], operation_na
         shop.stats.throttled += 1
         return throttled_body(requested, shop.bucket)
     root = AdminRoot(shop)
+    revision_before = shop.catalog.revision
     result = execute_sync(
         schema,
         checked.document,
@@ -96,7 +111,7 @@ def run_graphql(shop: Shop, source: str, variables: dict[str, Any], operation_na
         for s in operation.selection_set.selections
         if isinstance(s, FieldNode) and not s.name.value.startswith("__")
     ]
-    _count(shop, operation.operation, root_fields, actual)
+    _count(shop, operation.operation, root_fields, actual, applied=shop.catalog.revision != revision_before)
     response: dict[str, Any] = {}
     if result.errors:
         response["errors"] = [error.formatted for error in result.errors]
@@ -111,10 +126,11 @@ def _error_body(shop: Shop, errors: list[GraphQLError], code: str) -> dict[str, 
     return {"errors": formatted_errors(errors, code), "extensions": cost_extension(0, 0, shop.bucket)}
 
 
-def _count(shop: Shop, kind: OperationType, root_fields: list[str], actual: int) -> None:
+def _count(shop: Shop, kind: OperationType, root_fields: list[str], actual: int, *, applied: bool) -> None:
     stats = shop.stats
     stats.points_used += actual
     if kind == OperationType.MUTATION:
         stats.mutations += 1
+        stats.mutations_applied += applied
     for field_name in root_fields:
         stats.by_root_field[field_name] += 1

@@ -7,6 +7,7 @@ from graphql import GraphQLError, GraphQLResolveInfo, OperationType, default_fie
 from sandbox.shopify.catalog import gid, parse_gid
 from sandbox.shopify.connections import PageRequest, connection
 from sandbox.shopify.graph_objects import GraphObject, product_object, variant_object
+from sandbox.shopify.plans import plan_display_name
 from sandbox.shopify.product_set import product_set
 from sandbox.shopify.product_update import product_update
 from sandbox.shopify.search_filters import (
@@ -31,13 +32,6 @@ _SCOPE_BY_PREFIX = (
     ("bulkOperation", "write_products"),
     ("metafield", "write_products"),
 )
-_PLAN_NAMES = {
-    "standard": "Basic",
-    "advanced": "Advanced",
-    "plus": "Shopify Plus",
-    "enterprise": "Shopify Plus",
-    "unlimited": "Development",
-}
 
 
 def required_write_scope(mutation_field: str) -> str:
@@ -92,8 +86,8 @@ class AdminRoot:
             "email": f"owner@{shop.domain}",
             "currencyCode": "NZD",
             "plan": {
-                "displayName": _PLAN_NAMES[shop.plan],
-                "publicDisplayName": _PLAN_NAMES[shop.plan],
+                "displayName": plan_display_name(shop.plan),
+                "publicDisplayName": plan_display_name(shop.plan),
                 "partnerDevelopment": shop.plan == "unlimited",
                 "shopifyPlus": shop.plan in ("plus", "enterprise"),
             },

@@ -1,41 +1,56 @@
-"""Emulated shops: credentials, plan and rate-limit bucket, access scope, request statistics and catalogue."""
+"""Emulated shops: credentials, plan and rate-limit bucket, access scope, faults, request statistics, catalogue."""
 
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.settings import PlanName
 from sandbox.shopify.catalog import Catalog
-from sandbox.shopify.leaky_bucket import PLAN_LIMITS, LeakyBucket
+from sandbox.shopify.faults import FAULT_KINDS, FaultInjector, FaultProfile
+from sandbox.shopify.leaky_bucket import LeakyBucket
+from sandbox.shopify.plans import ShopPlan, plan_limits
 
 
 @dataclass
 class ShopStats:
+    """Counters of the GraphQL endpoint; `GET /_sandbox/shops/{shop}/stats` documents each one."""
+
     requests: int = 0
     mutations: int = 0
+    mutations_applied: int = 0
     throttled: int = 0
     points_used: float = 0.0
     by_root_field: Counter[str] = field(default_factory=Counter)
+    faults: Counter[str] = field(default_factory=Counter)
 
     def as_json(self) -> dict[str, Any]:
         return {
             "requests": self.requests,
             "mutations": self.mutations,
+            "mutations_applied": self.mutations_applied,
             "throttled": self.throttled,
             "points_used": self.points_used,
             "by_root_field": dict(self.by_root_field),
+            "faults": {kind: self.faults[kind] for kind in FAULT_KINDS},
         }
 
 
 class Shop:
     """One `name.myshopify.com` shop as the Admin API sees it for our app."""
 
-    def __init__(self, domain: str, access_token: str, plan: PlanName, write_access: bool) -> None:
+    def __init__(
+        self,
+        domain: str,
+        access_token: str,
+        plan: ShopPlan,
+        write_access: bool,
+        faults: FaultProfile | None = None,
+    ) -> None:
         self.domain = domain
         self.access_token = access_token
         self.write_access = write_access
-        self.plan: PlanName = plan
-        self.bucket = LeakyBucket(PLAN_LIMITS[plan])
+        self.plan: ShopPlan = plan
+        self.bucket = LeakyBucket(plan_limits(plan))
+        self.faults = FaultInjector(faults, domain)
         self.stats = ShopStats()
         self.catalog = Catalog()
 
@@ -43,27 +58,39 @@ class Shop:
     def name(self) -> str:
         return self.domain.split(".", 1)[0].replace("-", " ").title()
 
-    def change_plan(self, plan: PlanName) -> None:
+    def change_plan(self, plan: ShopPlan) -> None:
         """A new plan gets a new, full bucket."""
         if plan != self.plan:
             self.plan = plan
-            self.bucket = LeakyBucket(PLAN_LIMITS[plan])
+            self.bucket = LeakyBucket(plan_limits(plan))
+
+    def set_faults(self, profile: FaultProfile | None) -> None:
+        """A new profile (None or all rates 0: no faults) restarts its generator from the seed."""
+        self.faults = FaultInjector(profile, self.domain)
 
 
 class ShopRegistry:
     def __init__(self) -> None:
         self._shops: dict[str, Shop] = {}
 
-    def register(self, domain: str, access_token: str, plan: PlanName, write_access: bool) -> tuple[Shop, bool]:
-        """(shop, created). Registering again updates credentials, plan and access but keeps the data."""
+    def register(
+        self,
+        domain: str,
+        access_token: str,
+        plan: ShopPlan,
+        write_access: bool,
+        faults: FaultProfile | None = None,
+    ) -> tuple[Shop, bool]:
+        """(shop, created). Registering again updates credentials, plan, access and faults but keeps the data."""
         shop = self._shops.get(domain)
         if shop is None:
-            shop = Shop(domain, access_token, plan, write_access)
+            shop = Shop(domain, access_token, plan, write_access, faults)
             self._shops[domain] = shop
             return shop, True
         shop.access_token = access_token
         shop.write_access = write_access
         shop.change_plan(plan)
+        shop.set_faults(faults)
         return shop, False
 
     def get(self, domain: str) -> Shop | None:

@@ -1,0 +1,209 @@
+"""Failure on real processes: a mutator killed or stopped mid-run, Redis restarted mid-run, producer stopped.
+
+Each test runs its own stack on its own Redis database, with the shop's bucket drained so that the run is
+paced at the shop's restore rate (100 points/s) and lasts long enough to be interrupted.
+"""
+
+import asyncio
+import signal
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import asyncpg
+import pytest
+
+from devtools.infra import Infra, free_loopback_port, redis_problem, redis_server_executable
+from devtools.stack import Stack
+from devtools.stack_client import StackClient
+from tests.conftest import Merchant, make_merchant
+from tests.expectations import expected_products, products_by_skus
+
+FAST_RECOVERY = {"MUTATOR_JOB_TIMEOUT_SECONDS": "10", "SHOPIFY_READ_PAGE_SIZE": "50"}
+
+
+async def queued_sync_on_drained_shop(client: StackClient, stack: Stack, size: int = 200) -> tuple[Merchant, str]:
+    merchant = await make_merchant(client, stack.infra, size=size, seed=31, plan="standard")
+    sync_id = await client.start_sync(merchant.domain)
+    while (await client.sync_status(sync_id))["state"] not in ("queued", "completed", "failed"):
+        await asyncio.sleep(0.1)
+    async with client.session.put(
+        f"{client.sandbox_url}/_sandbox/shops/{merchant.shop}/bucket", json={"currently_available": 0}
+    ) as response:
+        assert response.status == 200, await response.text()
+    return merchant, sync_id
+
+
+async def wait_for_progress(client: StackClient, sync_id: str, succeeded: int) -> None:
+    while (await client.sync_status(sync_id))["totals"]["progress"]["succeeded"] < succeeded:
+        await asyncio.sleep(0.1)
+
+
+async def assert_exact_final_state(client: StackClient, merchant: Merchant, sync_id: str) -> dict[str, Any]:
+    status = await client.wait_for_sync(sync_id, within_seconds=180)
+    assert status["state"] == "completed", status
+    expected = expected_products(await client.unleashed_products(merchant.api_id))
+    assert status["totals"]["progress"] == {"succeeded": len(expected), "failed": 0, "pending": 0}
+    shop_products = await client.shop_products(merchant.shop)
+    skus = Counter(v["sku"] for product in shop_products for v in product["variants"])
+    assert max(skus.values()) == 1, "a SKU exists twice"
+    assert set(products_by_skus(shop_products)) == set(expected)
+    assert len(shop_products) == len(expected), "a product was duplicated"
+    return status
+
+
+def stack_client(stack: Stack, http: aiohttp.ClientSession) -> StackClient:
+    return StackClient(http, stack.sandbox_url, stack.producer_url, stack.jwt_secret)
+
+
+async def test_mutator_killed_mid_run_loses_and_duplicates_nothing(
+    isolated_stack: Stack, http: aiohttp.ClientSession
+) -> None:
+    isolated_stack.start_sandbox()
+    isolated_stack.start_producer(**FAST_RECOVERY)
+    client = stack_client(isolated_stack, http)
+    merchant, sync_id = await queued_sync_on_drained_shop(client, isolated_stack)
+    doomed = isolated_stack.start_mutator(**FAST_RECOVERY)
+    await wait_for_progress(client, sync_id, succeeded=20)
+    doomed.signal(signal.SIGKILL)
+    doomed.popen.wait(10)
+    isolated_stack.mutators.remove(doomed)
+    assert (await client.sync_status(sync_id))["totals"]["progress"]["pending"] > 0, "killed too late to mean much"
+    isolated_stack.start_mutator(**FAST_RECOVERY)
+    await assert_exact_final_state(client, merchant, sync_id)
+
+
+async def test_sigterm_finishes_the_mutation_in_flight_exits_0_and_loses_nothing(
+    isolated_stack: Stack, http: aiohttp.ClientSession, infra: Infra
+) -> None:
+    isolated_stack.start_sandbox()
+    isolated_stack.start_producer(**FAST_RECOVERY)
+    client = stack_client(isolated_stack, http)
+    merchant, sync_id = await queued_sync_on_drained_shop(client, isolated_stack)
+    stopping = isolated_stack.start_mutator(**FAST_RECOVERY)
+    await wait_for_progress(client, sync_id, succeeded=20)
+    started = time.monotonic()
+    stopping.signal(signal.SIGTERM)
+    exit_code = await asyncio.to_thread(stopping.popen.wait, 35)
+    took = time.monotonic() - started
+    isolated_stack.mutators.remove(stopping)
+    assert exit_code == 0, stopping.log_tail()
+    assert took < 30, f"SIGTERM took {took:.1f}s"
+    connection = await asyncpg.connect(infra.database_url)
+    try:
+        running = await connection.fetchval(
+            "SELECT count(*) FROM mutation_jobs WHERE sync_id = $1 AND outcome = 'running'", sync_id
+        )
+    finally:
+        await connection.close()
+    assert running == 0, "a job was left half-done"
+    assert (await client.sync_status(sync_id))["totals"]["progress"]["pending"] > 0
+    isolated_stack.start_mutator(**FAST_RECOVERY)
+    await assert_exact_final_state(client, merchant, sync_id)
+
+
+class RestartableRedis:
+    """A redis-server of this test's own, with append-only persistence, that can be stopped and started
+    again on the same port and data directory."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.port = free_loopback_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        command = [
+            redis_server_executable(), "--bind", "127.0.0.1", "--port", str(self.port), "--appendonly", "yes",
+            "--appendfsync", "always", "--dir", str(self.data_dir), "--save", "",
+        ]  # fmt: skip
+        with (self.data_dir / "redis.log").open("ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while redis_problem(self.url, timeout=0.3) is not None:
+            assert time.monotonic() < deadline, "redis did not start"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(15)
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[RestartableRedis]:
+    server = RestartableRedis(tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop()
+
+
+async def health_status(http: aiohttp.ClientSession, url: str) -> tuple[int, float]:
+    started = time.monotonic()
+    try:
+        async with http.get(url, timeout=aiohttp.ClientTimeout(total=5)) as response:
+            return response.status, time.monotonic() - started
+    except aiohttp.ClientError:
+        return 0, time.monotonic() - started
+
+
+async def test_redis_restart_mid_run_keeps_every_process_up_and_the_state_exact(
+    infra: Infra, own_redis: RestartableRedis, tmp_path: Path, http: aiohttp.ClientSession
+) -> None:
+    stack = Stack(infra=Infra(redis_url=own_redis.url, database_url=infra.database_url), workdir=tmp_path)
+    try:
+        stack.start_sandbox()
+        stack.start_producer(**FAST_RECOVERY)
+        client = stack_client(stack, http)
+        merchant, sync_id = await queued_sync_on_drained_shop(client, stack)
+        mutator = stack.start_mutator(**FAST_RECOVERY)
+        await wait_for_progress(client, sync_id, succeeded=15)
+
+        own_redis.stop()
+        await asyncio.sleep(0.5)
+        for url in (f"{stack.producer_url}/health", mutator.health_url):
+            assert url is not None
+            status, took = await health_status(http, url)
+            assert status == 503 and took < 3, (url, status, took)
+        await asyncio.sleep(2.5)
+        own_redis.start()
+
+        deadline = time.monotonic() + 15
+        for url in (f"{stack.producer_url}/health", mutator.health_url):
+            assert url is not None
+            while (await health_status(http, url))[0] != 200:
+                assert time.monotonic() < deadline, f"{url} did not come back"
+                await asyncio.sleep(0.2)
+        assert stack.producer is not None and stack.producer.alive
+        assert mutator.alive, mutator.log_tail()
+        await assert_exact_final_state(client, merchant, sync_id)
+        assert mutator.alive and stack.producer.alive
+    finally:
+        stack.stop()
+
+
+async def test_producer_sigterm_exits_0_and_leaves_no_sync_hanging(
+    isolated_stack: Stack, http: aiohttp.ClientSession
+) -> None:
+    isolated_stack.start_sandbox()
+    producer = isolated_stack.start_producer()
+    client = stack_client(isolated_stack, http)
+    merchant = await make_merchant(client, isolated_stack.infra, size=300, seed=33)
+    sync_id = await client.start_sync(merchant.domain)
+    producer.signal(signal.SIGTERM)
+    exit_code = await asyncio.to_thread(producer.popen.wait, 35)
+    assert exit_code == 0, producer.log_tail()
+    restarted = isolated_stack.start_producer()
+    assert restarted.alive
+    status = await client.sync_status(sync_id)
+    assert status["state"] in ("queued", "completed", "failed"), status["state"]
+    if status["state"] == "failed":
+        assert any(e["kind"] == "interrupted" for e in status["errors"])
