@@ -73,11 +73,11 @@ def _payload_of(data: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-def retry_delay(attempt: int, retry_after: float | None) -> float:
-    """Retry-After when Shopify gives one, else exponential backoff with jitter, capped at 60 s."""
+def retry_delay(settings: Settings, attempt: int, retry_after: float | None) -> float:
+    """Retry-After when Shopify gives one, else exponential backoff with jitter, capped."""
     if retry_after is not None:
         return retry_after + random.uniform(0, 0.25)
-    base: float = min(60.0, 0.5 * 2 ** (attempt - 1))
+    base: float = min(settings.mutator_backoff_cap_seconds, settings.mutator_backoff_base_seconds * 2 ** (attempt - 1))
     return base / 2 + random.uniform(0, base / 2)
 
 
@@ -147,7 +147,7 @@ async def _apply(deps: MutatorDeps, job: MutationJob) -> str:
         if exc.throttled:
             # Waited out and retried, never counted as a failure.
             await job_records.mark_job_retrying(deps.pool, job.job_id, str(exc), counts=False)
-            raise Retry(defer=retry_delay(attempts, exc.retry_after)) from exc
+            raise Retry(defer=retry_delay(deps.settings, attempts, exc.retry_after)) from exc
         return await _retry_or_give_up(deps, job, attempts, str(exc), exc.retry_after)
     except UserErrors as exc:
         return await _dead_letter(deps, job, ErrorClass.USER_ERROR, str(exc))
@@ -187,7 +187,7 @@ async def _retry_or_give_up(
         await job_records.mark_job_failed(deps.pool, job.job_id, ErrorClass.RETRIES_EXHAUSTED, message)
         log.warning("job dead-lettered", error_class=ErrorClass.RETRIES_EXHAUSTED, reason=reason)
         return "failed"
-    delay = retry_delay(attempts, retry_after)
+    delay = retry_delay(deps.settings, attempts, retry_after)
     await job_records.mark_job_retrying(deps.pool, job.job_id, reason)
     log.info("job will retry", reason=reason, attempt=attempts, delay=round(delay, 2))
     raise Retry(defer=delay)

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     mutator_poll_delay_seconds: float = Field(default=0.05, gt=0)
     mutator_job_timeout_seconds: int = Field(default=30, ge=10)
     mutator_max_tries: int = Field(default=8, ge=1)
+    # Transient failures (429, 5xx, timeouts): exponential backoff with jitter unless Retry-After says more.
+    mutator_backoff_base_seconds: float = Field(default=0.5, gt=0)
+    mutator_backoff_cap_seconds: float = Field(default=60.0, gt=0)
     mutator_shutdown_grace_seconds: float = Field(default=25.0, gt=0)
     # A mutation whose slot in the shop's budget is further away than this leaves its worker slot.
     pacing_max_wait_seconds: float = Field(default=0.5, ge=0)

@@ -207,3 +207,24 @@ async def test_producer_sigterm_exits_0_and_leaves_no_sync_hanging(
     assert status["state"] in ("queued", "completed", "failed"), status["state"]
     if status["state"] == "failed":
         assert any(e["kind"] == "interrupted" for e in status["errors"])
+
+
+async def test_a_busy_throttled_shop_does_not_starve_another_shop(
+    isolated_stack: Stack, http: aiohttp.ClientSession
+) -> None:
+    """Shop A has hundreds of mutations paced at 100 points/s; shop B's few mutations, queued after all of
+    A's on the same queue and served by the same single mutator, still finish long before A does."""
+    isolated_stack.start_sandbox()
+    isolated_stack.start_producer(**FAST_RECOVERY)
+    client = stack_client(isolated_stack, http)
+    busy, busy_sync = await queued_sync_on_drained_shop(client, isolated_stack, size=400)
+    isolated_stack.start_mutator(**FAST_RECOVERY)
+    await wait_for_progress(client, busy_sync, succeeded=5)
+    small = await make_merchant(client, isolated_stack.infra, size=20, seed=35, plan="plus")
+    small_status = await client.wait_for_sync(await client.start_sync(small.domain), within_seconds=120)
+    assert small_status["state"] == "completed"
+    assert small_status["totals"]["progress"]["failed"] == 0
+    busy_status = await client.sync_status(busy_sync)
+    assert busy_status["totals"]["progress"]["pending"] > 50, "the busy shop was not still busy: no contention"
+    busy_stats = await client.shop_stats(busy.shop)
+    assert busy_stats["throttled"] == 0, "pacing let requests burst into THROTTLED"
