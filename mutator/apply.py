@@ -9,13 +9,13 @@ import structlog
 from arq import Retry
 from pydantic import ValidationError
 
-from mutator.paced_shopify import MUTATION_COST, PacedShopify, PacingDeferred, connection_query_cost
+from mutator.paced_shopify import MUTATION_COST, PacedShopify, PacingDeferred
 from shared import job_records
 from shared.logs import get_logger
-from shared.models import MutationAction, MutationJob
+from shared.models import MutationJob
 from shared.settings import Settings
 from shared.shopify_client import ErrorClass, ShopifyPermanentError, ShopifyTransientError
-from shared.shopify_documents import ALL_DOCUMENTS, FIND_PRODUCTS_BY_SKU
+from shared.shopify_documents import ALL_DOCUMENTS
 from shared.tenants import MissingCredentials, Tenant, TenantNotFound, TenantStore
 
 log = get_logger(__name__)
@@ -37,32 +37,6 @@ class UserErrors(Exception):
     """Shopify refused the input (userErrors): permanent, with Shopify's own message."""
 
 
-def _quote(sku: str) -> str:
-    return '"' + sku.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-async def find_existing_product(shopify: PacedShopify, tenant: Tenant, skus: list[str], ticket: str) -> str | None:
-    """The product already holding most of these SKUs: a create that was applied before (lost answer,
-    killed worker) or a product the merchant made, which we adopt instead of duplicating."""
-    if not skus:
-        return None
-    searched = skus[:50]
-    first = min(250, 2 * len(searched))
-    query = " OR ".join(f"sku:{_quote(sku)}" for sku in searched)
-    result = await shopify.execute(
-        tenant, FIND_PRODUCTS_BY_SKU, {"query": query, "first": first}, cost=connection_query_cost(first), ticket=ticket
-    )
-    holders: dict[str, int] = {}
-    wanted = set(skus)
-    for node in result.data["productVariants"]["nodes"]:
-        if node.get("sku") in wanted:
-            product_id = node["product"]["id"]
-            holders[product_id] = holders.get(product_id, 0) + 1
-    if not holders:
-        return None
-    return max(holders.items(), key=lambda item: (item[1], item[0]))[0]
-
-
 def _payload_of(data: dict[str, Any]) -> dict[str, Any]:
     (payload,) = data.values()
     if not isinstance(payload, dict):
@@ -82,14 +56,8 @@ def retry_delay(settings: Settings, attempt: int, retry_after: float | None) -> 
 
 
 async def _send_as(deps: MutatorDeps, job: MutationJob, tenant: Tenant) -> dict[str, Any]:
-    variables = job.variables
-    if job.action is MutationAction.CREATE:
-        existing = await find_existing_product(deps.shopify, tenant, job.skus, ticket=f"{job.job_id}:find")
-        if existing is not None:
-            log.info("adopting existing product instead of creating", shopify_id=existing)
-            variables = {**variables, "identifier": {"id": existing}}
     result = await deps.shopify.execute(
-        tenant, ALL_DOCUMENTS[job.document], variables, cost=MUTATION_COST, ticket=f"{job.job_id}:mutate"
+        tenant, ALL_DOCUMENTS[job.document], job.variables, cost=MUTATION_COST, ticket=job.job_id
     )
     return _payload_of(result.data)
 

@@ -16,11 +16,6 @@ from shared.tenants import Tenant
 MUTATION_COST = 10.0
 
 
-def connection_query_cost(first: int) -> float:
-    """A flat connection of `first` nodes with one nested object each: 2 + first × 2 points."""
-    return 2.0 + first * 2.0
-
-
 class PacingDeferred(Exception):
     """The shop's budget has no room soon; the job goes back to the queue for `wait_seconds`."""
 

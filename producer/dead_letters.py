@@ -5,7 +5,7 @@ from typing import Any
 import asyncpg
 from arq import ArqRedis
 
-from shared.jobqueue import enqueue_mutation
+from shared.jobqueue import enqueue_mutations
 from shared.models import MutationJob
 
 
@@ -44,8 +44,7 @@ async def replay_dead_letters(pool: asyncpg.Pool, job_pool: ArqRedis, domain: st
             domain,
             job_ids,
         )
-    for row in rows:
-        await enqueue_mutation(job_pool, MutationJob.model_validate(row["payload"]))
+    await enqueue_mutations(job_pool, [MutationJob.model_validate(row["payload"]) for row in rows])
     return len(rows)
 
 
@@ -58,8 +57,4 @@ async def requeue_stranded_jobs(pool: asyncpg.Pool, job_pool: ArqRedis, older_th
         " AND updated_at < now() - make_interval(secs => $1) ORDER BY updated_at LIMIT 5000",
         older_than_seconds,
     )
-    requeued = 0
-    for row in rows:
-        if await enqueue_mutation(job_pool, MutationJob.model_validate(row["payload"])):
-            requeued += 1
-    return requeued
+    return await enqueue_mutations(job_pool, [MutationJob.model_validate(row["payload"]) for row in rows])

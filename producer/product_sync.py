@@ -16,7 +16,7 @@ from producer.planning.product_plan import PlannedChange, plan_product_changes
 from producer.shopify_reader import read_shopify_products
 from producer.unleashed_client import UnleashedClient
 from shared.job_records import record_planned_jobs
-from shared.jobqueue import enqueue_mutation
+from shared.jobqueue import enqueue_mutations
 from shared.logs import get_logger
 from shared.models import EntityKind, MutationAction, MutationJob, SyncStep
 from shared.queues import Queue
@@ -25,8 +25,6 @@ from shared.shopify_client import ShopifyGraphQLClient
 from shared.tenants import MissingCredentials, Tenant
 
 log = get_logger(__name__)
-
-ENQUEUE_CONCURRENCY = 64
 
 
 @dataclass(frozen=True)
@@ -54,8 +52,12 @@ def product_mutation_job(sync_id: str, domain: str, change: PlannedChange) -> Mu
     else:
         assert change.desired is not None
         document = "ProductSet"
-        identifier = {"id": change.shopify_id} if change.shopify_id else None
-        variables = {"identifier": identifier, "input": change.desired.product_set_input()}
+        product_input = change.desired.product_set_input()
+        if change.shopify_id:
+            variables = {"identifier": {"id": change.shopify_id}, "input": product_input}
+        else:
+            handle = change.desired.handle
+            variables = {"identifier": {"handle": handle}, "input": {**product_input, "handle": handle}}
     return MutationJob(
         job_id=mutation_job_id(domain, change),
         sync_id=sync_id,
@@ -129,15 +131,5 @@ async def sync_products(ctx: SyncContext, sync_id: str, tenant: Tenant, *, dry_r
     queued_jobs = [job for job in jobs if job.job_id in to_queue]
     await sync_records.set_step_planned(ctx.pool, sync_id, step, Counter(job.action for job in queued_jobs))
     await sync_records.set_step_state(ctx.pool, sync_id, step, "queued" if queued_jobs else "completed")
-    await enqueue_all(ctx.job_pool, queued_jobs)
+    await enqueue_mutations(ctx.job_pool, queued_jobs)
     return len(queued_jobs)
-
-
-async def enqueue_all(job_pool: ArqRedis, jobs: list[MutationJob]) -> None:
-    semaphore = asyncio.Semaphore(ENQUEUE_CONCURRENCY)
-
-    async def enqueue_one(job: MutationJob) -> None:
-        async with semaphore:
-            await enqueue_mutation(job_pool, job)
-
-    await asyncio.gather(*(enqueue_one(job) for job in jobs))

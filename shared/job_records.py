@@ -97,32 +97,30 @@ async def mark_job_succeeded(
     status: str | None,
     details: dict[str, Any],
 ) -> None:
-    """Record success and what Shopify now holds for the entity, in one transaction."""
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(
-            "UPDATE mutation_jobs SET outcome = 'succeeded', error_class = NULL, error_message = NULL,"
-            " finished_at = now(), updated_at = now() WHERE job_id = $1",
-            job.job_id,
+    """Record success and what Shopify now holds for the entity: one statement, so one round trip and atomic."""
+    await pool.execute(
+        """
+        WITH done AS (
+            UPDATE mutation_jobs SET outcome = 'succeeded', error_class = NULL, error_message = NULL,
+                   finished_at = now(), updated_at = now()
+            WHERE job_id = $1
         )
-        await conn.execute(
-            """
-            INSERT INTO shopify_mirror (domain, entity_kind, entity_key, shopify_id, content_hash, status,
-                                        skus, details)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            ON CONFLICT (domain, entity_kind, entity_key) DO UPDATE
-                SET shopify_id = EXCLUDED.shopify_id, content_hash = EXCLUDED.content_hash,
-                    status = EXCLUDED.status, skus = EXCLUDED.skus, details = EXCLUDED.details,
-                    updated_at = now()
-            """,
-            job.domain,
-            job.entity_kind.value,
-            job.entity_key,
-            shopify_id,
-            job.content_hash,
-            status,
-            job.skus,
-            details,
-        )
+        INSERT INTO shopify_mirror (domain, entity_kind, entity_key, shopify_id, content_hash, status, skus, details)
+        VALUES ($2, $3, $4, $5, $6, $7, $8, $9)
+        ON CONFLICT (domain, entity_kind, entity_key) DO UPDATE
+            SET shopify_id = EXCLUDED.shopify_id, content_hash = EXCLUDED.content_hash,
+                status = EXCLUDED.status, skus = EXCLUDED.skus, details = EXCLUDED.details, updated_at = now()
+        """,
+        job.job_id,
+        job.domain,
+        job.entity_kind.value,
+        job.entity_key,
+        shopify_id,
+        job.content_hash,
+        status,
+        job.skus,
+        details,
+    )
 
 
 async def job_outcome(pool: asyncpg.Pool, job_id: str) -> JobOutcome | None:

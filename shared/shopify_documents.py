@@ -13,12 +13,10 @@ def _load(name: str) -> str:
 
 PRODUCT_SET: Final = _load("product_set")
 PRODUCT_ARCHIVE: Final = _load("product_archive")
-FIND_PRODUCTS_BY_SKU: Final = _load("find_products_by_sku")
 PRODUCT_VARIANTS_PAGE: Final = _load("product_variants_page")
 
 ALL_DOCUMENTS: Final[dict[str, str]] = {
     "ProductSet": PRODUCT_SET,
     "ProductArchive": PRODUCT_ARCHIVE,
-    "FindProductsBySku": FIND_PRODUCTS_BY_SKU,
     "ProductVariantsPage": PRODUCT_VARIANTS_PAGE,
 }

@@ -11,12 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from sandbox.app import create_sandbox_app
 from sandbox.settings import SandboxSettings
-from shared.shopify_documents import (
-    FIND_PRODUCTS_BY_SKU,
-    PRODUCT_ARCHIVE,
-    PRODUCT_SET,
-    PRODUCT_VARIANTS_PAGE,
-)
+from shared.shopify_documents import PRODUCT_ARCHIVE, PRODUCT_SET, PRODUCT_VARIANTS_PAGE
 
 Client = TestClient[web.Request, web.Application]
 SHOP = "demo.myshopify.com"
@@ -25,6 +20,21 @@ ENDPOINT = f"/{SHOP}/admin/api/2026-10/graphql.json"
 
 EXPENSIVE_QUERY = """
 query Expensive { productVariants(first: 250) { nodes { id product { variants(first: 10) { nodes { id } } } } } }
+"""
+
+# A SKU search, as a client would send it, to look into the shop.
+FIND_PRODUCTS_BY_SKU = """
+query FindProductsBySku($query: String!, $first: Int!) {
+  productVariants(first: $first, query: $query) {
+    nodes {
+      sku
+      product {
+        id
+        status
+      }
+    }
+  }
+}
 """
 
 

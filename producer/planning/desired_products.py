@@ -55,6 +55,13 @@ class DesiredProduct(BaseModel):
     def skus(self) -> list[str]:
         return [variant.sku for variant in self.variants]
 
+    @property
+    def handle(self) -> str:
+        """Ours alone and stable for the key: creating by `identifier: {handle}` is an upsert, so a create
+        that is delivered twice (lost answer, killed worker, two syncs racing) still makes one product."""
+        slug = re.sub(r"[^a-z0-9]+", "-", self.title.casefold()).strip("-")[:60].rstrip("-") or "product"
+        return f"{slug}-{hashlib.sha256(self.key.encode()).hexdigest()[:10]}"
+
     def product_set_input(self) -> dict[str, Any]:
         """The `ProductSetInput` that makes Shopify hold exactly this product."""
         values_by_option: list[list[str]] = [[] for _ in self.option_names]
