@@ -1,7 +1,9 @@
 """`python -m mutator`: workers for every mutation queue plus the health server."""
 
-import asyncio
+import logging
 import sys
+
+import uvloop
 
 from mutator.service import run_mutator
 from shared.logs import configure_logging
@@ -11,7 +13,10 @@ from shared.settings import get_settings
 def main() -> int:
     settings = get_settings()
     configure_logging("mutator", settings.log_level)
-    asyncio.run(run_mutator(settings))
+    # arq logs every job start at INFO; our own line per outcome says more, at a tenth of the cost.
+    logging.getLogger("arq").setLevel(logging.WARNING)
+    # uvloop: measured to cut the mutator's CPU per mutation (see README, Performance).
+    uvloop.run(run_mutator(settings))
     return 0
 
 

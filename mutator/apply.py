@@ -143,7 +143,7 @@ async def _apply(deps: MutatorDeps, job: MutationJob) -> str:
     await job_records.mark_job_succeeded(
         deps.pool, job, shopify_id=shopify_id, status=product.get("status"), details=details
     )
-    log.info("mutation applied", action=job.action.value, shopify_id=shopify_id, attempt=attempts)
+    log.debug("mutation applied", action=job.action.value, shopify_id=shopify_id, attempt=attempts)
     return "succeeded"
 
 

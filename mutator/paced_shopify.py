@@ -50,5 +50,7 @@ class PacedShopify:
             raise
         if result.throttle is not None:
             charged = result.actual_cost if result.actual_cost is not None else result.requested_cost
-            await self._pacer.observe(shop, result.throttle, refund=cost - charged if charged is not None else 0.0)
+            refund = max(0.0, cost - charged) if charged is not None else 0.0
+            if reservation.needs_observe(result.throttle.currently_available, refund):
+                await self._pacer.observe(shop, result.throttle, refund=refund)
         return result

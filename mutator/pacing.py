@@ -29,14 +29,14 @@ local now, cost, max_wait = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[
 local ticket = redis.call('GET', KEYS[2])
 if ticket then
   local wait = math.max(0, tonumber(ticket) - now)
-  if wait > max_wait then return {0, math.ceil(wait)} end
+  if wait > max_wait then return {0, math.ceil(wait), -1000000000} end
   redis.call('DEL', KEYS[2])
-  return {1, math.ceil(wait)}
+  return {1, math.ceil(wait), -1000000000}
 end
 local s = redis.call('HMGET', KEYS[1], 'tat', 'max', 'rate')
 if not s[1] then
-  if redis.call('SET', KEYS[1] .. ':probe', '1', 'NX', 'PX', 5000) then return {-1, 0} end
-  return {-2, 0}
+  if redis.call('SET', KEYS[1] .. ':probe', '1', 'NX', 'PX', 5000) then return {-1, 0, -1000000000} end
+  return {-2, 0, -1000000000}
 end
 local maxv, rate = tonumber(s[2]), tonumber(s[3])
 local tat = math.max(tonumber(s[1]), now)
@@ -46,9 +46,9 @@ redis.call('HSET', KEYS[1], 'tat', tostring(tat + cost * 1000 / rate))
 redis.call('PEXPIRE', KEYS[1], 86400000)
 if wait > max_wait then
   redis.call('SET', KEYS[2], tostring(now + wait), 'PX', math.ceil(wait) + 3600000)
-  return {0, math.ceil(wait)}
+  return {0, math.ceil(wait), -1000000000}
 end
-return {1, math.ceil(wait)}
+return {1, math.ceil(wait), math.floor(maxv - in_use - cost)}
 """
 
 _OBSERVE = """
@@ -73,8 +73,19 @@ class Reservation:
     granted: bool
     wait_seconds: float
     known: bool = True
+    # What the model expects Shopify to have left once this request is charged (None: not known).
+    expected_available: float | None = None
+
+    def needs_observe(self, reported_available: float, refund: float) -> bool:
+        """Tell the model only what it does not already assume: a first answer, points to give back,
+        or Shopify having less than the model expected. Saves a round trip on almost every request."""
+        if self.expected_available is None or refund > 0:
+            return True
+        return reported_available < self.expected_available - OBSERVE_TOLERANCE_POINTS
 
 
+OBSERVE_TOLERANCE_POINTS = 1.0
+UNKNOWN_EXPECTATION = -1_000_000_000
 PROBE_POLL_SECONDS = 0.05
 PROBE_WAIT_SECONDS = 2.0
 
@@ -103,12 +114,16 @@ class ShopPacer:
         keys = [self.bucket_key(shop), self.ticket_key(ticket)]
         waited = 0.0
         while True:
-            status, wait_ms = await self._reserve(keys=keys, args=[_now_ms(), cost, self._max_wait_ms])
+            status, wait_ms, expected = await self._reserve(keys=keys, args=[_now_ms(), cost, self._max_wait_ms])
             if int(status) == -1:
                 # Nothing known about this shop yet: this request is the probe whose answer tells us.
                 return Reservation(granted=True, wait_seconds=0.0, known=False)
             if int(status) != -2:
-                return Reservation(granted=int(status) == 1, wait_seconds=int(wait_ms) / 1000)
+                return Reservation(
+                    granted=int(status) == 1,
+                    wait_seconds=int(wait_ms) / 1000,
+                    expected_available=float(expected) if int(expected) > UNKNOWN_EXPECTATION else None,
+                )
             if waited >= PROBE_WAIT_SECONDS:
                 return Reservation(granted=False, wait_seconds=PROBE_POLL_SECONDS, known=False)
             await asyncio.sleep(PROBE_POLL_SECONDS)

@@ -25,6 +25,7 @@ log = get_logger(__name__)
 # arq's own try limit sits far above ours: we count attempts in PostgreSQL and dead-letter there.
 ARQ_MAX_TRIES = 1000
 REDIS_RECONNECT_DELAY_SECONDS = 1.0
+PROGRESS_LOG_SECONDS = 10.0
 _REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, ConnectionError, OSError)
 
 
@@ -90,6 +91,28 @@ class MutationWorkers:
                 log.warning("redis connection lost; worker restarts", queue=worker.queue_name, error=str(exc))
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), REDIS_RECONNECT_DELAY_SECONDS)
+
+    async def _report_progress(self) -> None:
+        """One log line per interval with what was done (jobs log individually only when they fail)."""
+        last = (0, 0, 0)
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), PROGRESS_LOG_SECONDS)
+            now = (
+                sum(w.jobs_complete for w in self._workers),
+                sum(w.jobs_retried for w in self._workers),
+                sum(w.jobs_failed for w in self._workers),
+            )
+            if now != last:
+                log.info(
+                    "jobs progress",
+                    completed=now[0] - last[0],
+                    retried_or_deferred=now[1] - last[1],
+                    crashed=now[2] - last[2],
+                    in_flight=sum(len(w.tasks) for w in self._workers),
+                    interval_seconds=PROGRESS_LOG_SECONDS,
+                )
+                last = now
 
     async def stop(self) -> None:
         """Take no new job, let the mutations in flight finish (within the grace period), then close."""
