@@ -10,6 +10,7 @@ from arq import Retry
 from pydantic import ValidationError
 
 from mutator.paced_shopify import MUTATION_COST, PacedShopify, PacingDeferred
+from mutator.record_batcher import JobRecordBatcher
 from shared import job_records
 from shared.logs import get_logger
 from shared.models import MutationJob
@@ -31,6 +32,7 @@ class MutatorDeps:
     pool: asyncpg.Pool
     tenants: TenantStore
     shopify: PacedShopify
+    records: JobRecordBatcher
 
 
 class UserErrors(Exception):
@@ -96,7 +98,7 @@ async def apply_mutation(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
 
 
 async def _apply(deps: MutatorDeps, job: MutationJob) -> str:
-    attempts = await job_records.mark_job_running(deps.pool, job.job_id)
+    attempts = await deps.records.mark_running(job.job_id)
     if attempts is None:
         log.info("job already finished; stale delivery ignored")
         return "stale"
@@ -107,7 +109,7 @@ async def _apply(deps: MutatorDeps, job: MutationJob) -> str:
         )
         return "failed"
     try:
-        payload = await send_mutation(deps, job)
+        return await _send_and_record(deps, job, attempts)
     except PacingDeferred as deferred:
         await job_records.mark_job_deferred(deps.pool, job.job_id)
         raise Retry(defer=deferred.wait_seconds) from None
@@ -123,10 +125,15 @@ async def _apply(deps: MutatorDeps, job: MutationJob) -> str:
         return await _dead_letter(deps, job, exc.error_class, str(exc))
     except (TenantNotFound, MissingCredentials) as exc:
         return await _dead_letter(deps, job, ErrorClass.MISSING_CREDENTIALS, str(exc))
-    except Exception as exc:  # e.g. Redis or PostgreSQL dropped mid-job: retry, bounded like any other
+    except Exception as exc:
+        # Redis or PostgreSQL dropped mid-job, or the outcome could not be recorded: the mutation is
+        # idempotent, so sending it again is safe; retry, bounded like any other.
         log.warning("job hit an unexpected error", error=type(exc).__name__)
         return await _retry_or_give_up(deps, job, attempts, f"{type(exc).__name__}: {exc}", None)
 
+
+async def _send_and_record(deps: MutatorDeps, job: MutationJob, attempts: int) -> str:
+    payload = await send_mutation(deps, job)
     product = payload.get("product") or {}
     shopify_id = product.get("id") or job.shopify_id
     if not shopify_id:
@@ -140,9 +147,7 @@ async def _apply(deps: MutatorDeps, job: MutationJob) -> str:
             if v.get("sku")
         },
     }
-    await job_records.mark_job_succeeded(
-        deps.pool, job, shopify_id=shopify_id, status=product.get("status"), details=details
-    )
+    await deps.records.mark_succeeded(job, shopify_id=shopify_id, status=product.get("status"), details=details)
     log.debug("mutation applied", action=job.action.value, shopify_id=shopify_id, attempt=attempts)
     return "succeeded"
 

@@ -47,8 +47,17 @@ class PacedShopify:
         except ShopifyTransientError as exc:
             if exc.throttle is not None:
                 await self._pacer.observe(shop, exc.throttle, refund=cost if exc.throttled else 0.0)
+            elif not reservation.known:
+                await self._pacer.release_probe(shop)
             raise
-        if result.throttle is not None:
+        except Exception:
+            if not reservation.known:
+                await self._pacer.release_probe(shop)
+            raise
+        if result.throttle is None:
+            if not reservation.known:
+                await self._pacer.release_probe(shop)
+        else:
             charged = result.actual_cost if result.actual_cost is not None else result.requested_cost
             refund = max(0.0, cost - charged) if charged is not None else 0.0
             if reservation.needs_observe(result.throttle.currently_available, refund):

@@ -129,6 +129,10 @@ class ShopPacer:
             await asyncio.sleep(PROBE_POLL_SECONDS)
             waited += PROBE_POLL_SECONDS
 
+    async def release_probe(self, shop: str) -> None:
+        """The probe got no throttle status back (an error): let the next request probe at once."""
+        await self._redis.delete(self.bucket_key(shop) + ":probe")
+
     async def observe(self, shop: str, throttle: ThrottleStatus, refund: float = 0.0) -> None:
         """Follow what Shopify reported; give back points it did not charge."""
         await self._observe(

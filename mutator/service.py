@@ -13,6 +13,7 @@ from arq import ArqRedis
 from mutator.apply import MutatorDeps
 from mutator.paced_shopify import PacedShopify
 from mutator.pacing import ShopPacer
+from mutator.record_batcher import JobRecordBatcher
 from mutator.worker import MutationWorkers
 from shared.db import apply_migrations, create_pool
 from shared.jobqueue import create_job_pool
@@ -62,8 +63,10 @@ async def run_mutator(settings: Settings) -> None:
     )
     workers: MutationWorkers | None = None
     runner: web.AppRunner | None = None
+    records = JobRecordBatcher(pool)
     try:
         await apply_migrations(pool)
+        records.start()
         deps = MutatorDeps(
             settings=settings,
             pool=pool,
@@ -72,6 +75,7 @@ async def run_mutator(settings: Settings) -> None:
                 ShopifyGraphQLClient(session, settings.shopify_graphql_url_template, settings.shopify_api_version),
                 ShopPacer(job_pool, max_wait_seconds=settings.pacing_max_wait_seconds),
             ),
+            records=records,
         )
         workers = MutationWorkers(settings, deps, job_pool)
         await workers.start()
@@ -93,6 +97,7 @@ async def run_mutator(settings: Settings) -> None:
     finally:
         if workers is not None:
             await workers.stop()
+        await records.stop()
         if runner is not None:
             await runner.cleanup()
         await session.close()

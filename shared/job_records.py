@@ -1,10 +1,8 @@
 """PostgreSQL records of mutation jobs and of the Shopify mirror, shared by producer and mutator."""
 
-from typing import Any
-
 import asyncpg
 
-from shared.models import JobOutcome, MutationJob
+from shared.models import MutationJob
 
 
 async def record_planned_jobs(conn: asyncpg.Connection, jobs: list[MutationJob]) -> list[str]:
@@ -43,20 +41,6 @@ async def record_planned_jobs(conn: asyncpg.Connection, jobs: list[MutationJob])
     return [row["job_id"] for row in rows]
 
 
-async def mark_job_running(pool: asyncpg.Pool, job_id: str) -> int | None:
-    """Count one more attempt. None when the job is unknown or already finished (a stale delivery)."""
-    attempts: int | None = await pool.fetchval(
-        """
-        UPDATE mutation_jobs SET outcome = 'running', attempts = attempts + 1,
-               started_at = coalesce(started_at, now()), updated_at = now()
-        WHERE job_id = $1 AND outcome IN ('queued', 'running', 'retrying')
-        RETURNING attempts
-        """,
-        job_id,
-    )
-    return attempts
-
-
 async def mark_job_retrying(pool: asyncpg.Pool, job_id: str, message: str, *, counts: bool = True) -> None:
     """A transient failure; `counts=False` (THROTTLED) gives the attempt back: it is no failure."""
     await pool.execute(
@@ -87,42 +71,3 @@ async def mark_job_failed(pool: asyncpg.Pool, job_id: str, error_class: str, mes
         error_class,
         message,
     )
-
-
-async def mark_job_succeeded(
-    pool: asyncpg.Pool,
-    job: MutationJob,
-    *,
-    shopify_id: str,
-    status: str | None,
-    details: dict[str, Any],
-) -> None:
-    """Record success and what Shopify now holds for the entity: one statement, so one round trip and atomic."""
-    await pool.execute(
-        """
-        WITH done AS (
-            UPDATE mutation_jobs SET outcome = 'succeeded', error_class = NULL, error_message = NULL,
-                   finished_at = now(), updated_at = now()
-            WHERE job_id = $1
-        )
-        INSERT INTO shopify_mirror (domain, entity_kind, entity_key, shopify_id, content_hash, status, skus, details)
-        VALUES ($2, $3, $4, $5, $6, $7, $8, $9)
-        ON CONFLICT (domain, entity_kind, entity_key) DO UPDATE
-            SET shopify_id = EXCLUDED.shopify_id, content_hash = EXCLUDED.content_hash,
-                status = EXCLUDED.status, skus = EXCLUDED.skus, details = EXCLUDED.details, updated_at = now()
-        """,
-        job.job_id,
-        job.domain,
-        job.entity_kind.value,
-        job.entity_key,
-        shopify_id,
-        job.content_hash,
-        status,
-        job.skus,
-        details,
-    )
-
-
-async def job_outcome(pool: asyncpg.Pool, job_id: str) -> JobOutcome | None:
-    value = await pool.fetchval("SELECT outcome FROM mutation_jobs WHERE job_id = $1", job_id)
-    return JobOutcome(value) if value else None

@@ -60,6 +60,17 @@ def stack_client(stack: Stack, http: aiohttp.ClientSession) -> StackClient:
     return StackClient(http, stack.sandbox_url, stack.producer_url, stack.jwt_secret)
 
 
+async def running_job_ids(database_url: str, sync_id: str) -> list[str]:
+    connection = await asyncpg.connect(database_url)
+    try:
+        rows = await connection.fetch(
+            "SELECT job_id FROM mutation_jobs WHERE sync_id = $1 AND outcome = 'running'", sync_id
+        )
+        return [row["job_id"] for row in rows]
+    finally:
+        await connection.close()
+
+
 async def test_mutator_killed_mid_run_loses_and_duplicates_nothing(
     isolated_stack: Stack, http: aiohttp.ClientSession
 ) -> None:
@@ -69,12 +80,29 @@ async def test_mutator_killed_mid_run_loses_and_duplicates_nothing(
     merchant, sync_id = await queued_sync_on_drained_shop(client, isolated_stack)
     doomed = isolated_stack.start_mutator(**FAST_RECOVERY)
     await wait_for_progress(client, sync_id, succeeded=20)
+    database_url = isolated_stack.infra.database_url
+    while True:  # freeze it, so that what is running now is what it dies with
+        doomed.signal(signal.SIGSTOP)
+        if in_flight := await running_job_ids(database_url, sync_id):
+            break
+        doomed.signal(signal.SIGCONT)
+        await asyncio.sleep(0.02)
     doomed.signal(signal.SIGKILL)
     doomed.popen.wait(10)
     isolated_stack.mutators.remove(doomed)
     assert (await client.sync_status(sync_id))["totals"]["progress"]["pending"] > 0, "killed too late to mean much"
     isolated_stack.start_mutator(**FAST_RECOVERY)
     await assert_exact_final_state(client, merchant, sync_id)
+    # The jobs the killed worker held were delivered again (arq's in-progress key expired) and succeeded.
+    connection = await asyncpg.connect(database_url)
+    try:
+        rows = await connection.fetch(
+            "SELECT outcome, attempts FROM mutation_jobs WHERE job_id = ANY($1::text[])", in_flight
+        )
+    finally:
+        await connection.close()
+    assert {row["outcome"] for row in rows} == {"succeeded"}
+    assert max(row["attempts"] for row in rows) >= 2
 
 
 async def test_sigterm_finishes_the_mutation_in_flight_exits_0_and_loses_nothing(
@@ -93,14 +121,7 @@ async def test_sigterm_finishes_the_mutation_in_flight_exits_0_and_loses_nothing
     isolated_stack.mutators.remove(stopping)
     assert exit_code == 0, stopping.log_tail()
     assert took < 30, f"SIGTERM took {took:.1f}s"
-    connection = await asyncpg.connect(infra.database_url)
-    try:
-        running = await connection.fetchval(
-            "SELECT count(*) FROM mutation_jobs WHERE sync_id = $1 AND outcome = 'running'", sync_id
-        )
-    finally:
-        await connection.close()
-    assert running == 0, "a job was left half-done"
+    assert await running_job_ids(infra.database_url, sync_id) == [], "a job was left half-done"
     assert (await client.sync_status(sync_id))["totals"]["progress"]["pending"] > 0
     isolated_stack.start_mutator(**FAST_RECOVERY)
     await assert_exact_final_state(client, merchant, sync_id)

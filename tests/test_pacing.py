@@ -88,3 +88,12 @@ async def test_while_one_request_probes_an_unknown_shop_the_others_wait(redis: R
     await pacer.observe(shop, status(available=100))
     reservation = await asyncio.wait_for(waiting, 2)
     assert reservation.granted and reservation.known and reservation.wait_seconds == 0
+
+
+async def test_a_probe_that_learned_nothing_hands_over_at_once(redis: Redis) -> None:
+    shop = f"{uuid.uuid4().hex}.myshopify.com"
+    pacer = ShopPacer(redis, max_wait_seconds=1)
+    assert not (await pacer.reserve(shop, 10, "p1")).known
+    await pacer.release_probe(shop)  # e.g. the answer was an error without throttleStatus
+    second = await asyncio.wait_for(pacer.reserve(shop, 10, "p2"), 0.2)
+    assert second.granted and not second.known  # the next request probes, without waiting
