@@ -27,10 +27,11 @@ import asyncpg
 import redis
 
 from devtools import bench_report
-from devtools.bench_report import ProcessMeter, describe_catalogue, prepare_catalogue
+from devtools.bench_catalogue import describe_catalogue, provision
+from devtools.bench_report import ProcessMeter
 from devtools.infra import ensure_database, start_infra
 from devtools.stack import Stack
-from devtools.stack_client import TERMINAL_STATES, StackClient, provision_tenant
+from devtools.stack_client import TERMINAL_STATES, StackClient
 from shared.settings import get_settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,7 +39,6 @@ WORKDIR = REPO / ".run" / "bench"
 BENCH_DATABASE = "commerce_sync_bench"
 BENCH_REDIS_DB = 13
 CUSTOM_PLAN = {"restore_rate": 200, "bucket": 4000}
-FALLBACK_PLAN = "advanced"  # restore 200 / bucket 4,000 as well
 PROGRESS_EVERY_SECONDS = 10.0
 _STARTED = time.monotonic()
 
@@ -182,44 +182,13 @@ async def run_sync(
     )
 
 
-async def provision(client: StackClient, stack: Stack, name: str, plan: Any, target: int, seed: int) -> dict[str, Any]:
-    """Shop `name`, Unleashed account `name` sized for `target` mutations, tenant `name.example`."""
-    shop, token = f"{name}.myshopify.com", f"shpat_{name}"
-    for candidate in [plan, FALLBACK_PLAN] if isinstance(plan, dict) else [plan]:
-        body = {"shop": shop, "access_token": token, "plan": candidate, "write_access": True}
-        async with client.session.post(f"{client.sandbox_url}/_sandbox/shops", json=body) as response:
-            answer, status = await response.json(content_type=None), response.status
-        if status != 422:  # 422: a sandbox without the custom plan form
-            break
-    assert status in (200, 201), answer
-    plan_form = "custom" if isinstance(candidate, dict) else str(candidate)
-    if candidate is not plan:
-        plan_form += " (custom plan form not accepted)"
-    catalogue = await prepare_catalogue(client, name, target, seed)
-    await provision_tenant(
-        stack.infra.redis_url,
-        f"{name}.example",
-        shop=shop,
-        shopify_token=token,
-        unleashed_api_id=name,
-        unleashed_api_key=f"{name}-key",
-    )
-    progress(f"{name}: {describe_catalogue(catalogue)}")
-    return {
-        "shop": shop,
-        "domain": f"{name}.example",
-        "catalogue": catalogue,
-        "throttle": answer["throttle_status"],
-        "plan_form": plan_form,
-    }
-
-
 # ------------------------------------------------------------------------------------------- scenarios
 
 
 async def engine_ceiling(client: StackClient, stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
     progress(f"1/3 engine ceiling: {args.ceiling_mutations:,} mutations, unlimited plan, one mutator")
     tenant = await provision(client, stack, "bench-ceiling", "unlimited", args.ceiling_mutations, args.seed)
+    progress(f"bench-ceiling: {describe_catalogue(tenant['catalogue'])}")
     mutator = stack.start_mutator()
     assert stack.producer is not None
     meters = [ProcessMeter(mutator.pid), ProcessMeter(stack.producer.pid)]
@@ -272,6 +241,7 @@ async def arq_defaults_baseline(client: StackClient, stack: Stack, args: argpars
     window = args.baseline_seconds
     progress(f"2/3 arq-defaults baseline: poll delay 0.5 s, 1 job at a time, {window:.0f} s window")
     tenant = await provision(client, stack, "bench-baseline", "unlimited", args.baseline_mutations, args.seed + 1)
+    progress(f"bench-baseline: {describe_catalogue(tenant['catalogue'])}")
     stack.start_mutator(MUTATOR_POLL_DELAY_SECONDS="0.5", MUTATOR_MAX_JOBS="1")
     shop = tenant["shop"]
     before = (await client.shop_stats(shop))["mutations"]
@@ -308,6 +278,7 @@ async def arq_defaults_baseline(client: StackClient, stack: Stack, args: argpars
 async def budget_use(client: StackClient, stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
     progress(f"3/3 budget use: restore 200/s, bucket 4,000, {args.budget_mutators} mutators")
     tenant = await provision(client, stack, "bench-budget", CUSTOM_PLAN, args.budget_mutations, args.seed + 2)
+    progress(f"bench-budget: {describe_catalogue(tenant['catalogue'])}")
     restore = float(tenant["throttle"]["restoreRate"])
     bucket = float(tenant["throttle"]["maximumAvailable"])
     minimum = bucket / 10 + 60 * restore / 10
@@ -330,7 +301,6 @@ async def budget_use(client: StackClient, stack: Stack, args: argparse.Namespace
         "state": run.status["state"],
         "timed_out": run.timed_out,
         "catalogue": tenant["catalogue"],
-        "plan_form": tenant["plan_form"],
         "restore_rate": restore,
         "bucket": bucket,
         "mutators": args.budget_mutators,

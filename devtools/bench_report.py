@@ -1,20 +1,15 @@
-"""The instruments of `make bench` and its report: catalogues, process meters, the producer's phase timings,
+"""The instruments of `make bench` and its report: process meters, the producer's phase timings,
 the machine, the targets, the table and `bench/results.json`.
 
-`devtools.bench` runs the scenarios; this module sizes their catalogues, measures processes, turns the
+`devtools.bench` runs the scenarios; this module measures processes, turns the
 figures into table rows (each next to its target, with met / not met) and writes the JSON.  A missed target
 is reported, never raised.
 """
 
-import asyncio
-import itertools
 import json
-import math
 import os
 import platform
-import random
 import subprocess
-import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -23,16 +18,13 @@ from typing import Any
 
 import psutil
 
-from devtools.stack_client import StackClient
-from producer.planning.desired_products import build_desired_products
-from producer.planning.product_plan import plan_product_changes
+from devtools.bench_catalogue import describe_catalogue
 
 # Targets from the issue.
 BUDGET_USE_TARGET = 0.95
 THROTTLED_PER_100_TARGET = 1.0
 MUTATOR_CPU_MS_TARGET = 1.0
 PLAN_ENQUEUE_SECONDS_TARGET = 5.0
-SANDBOX_MAX_ACCOUNT_SIZE = 10_000  # sandbox/dataset.py MAX_SIZE today
 PACKAGES = ("commerce-sync", "aiohttp", "arq", "redis", "asyncpg", "pydantic", "structlog", "graphql-core", "psutil")
 
 
@@ -177,97 +169,6 @@ class ProcessMeter:
         return self._sampled_peak
 
 
-# ------------------------------------------------------------------------------------------- catalogue
-
-
-def expected_creates(raw_products: list[dict[str, Any]]) -> int:
-    """How many mutations the producer will plan for these records into an empty shop (same pure planner)."""
-    desired, _skipped = build_desired_products(raw_products)
-    return len(plan_product_changes(desired, [], []).changes)
-
-
-def _standalone(record: dict[str, Any]) -> bool:
-    attributes = record.get("AttributeSet") or {}
-    return not attributes.get("ProductTitle") and bool(record.get("IsSellable")) and not record.get("IsComponent")
-
-
-async def _register_account(client: StackClient, body: dict[str, Any]) -> bool:
-    async with client.session.post(f"{client.sandbox_url}/_sandbox/unleashed/accounts", json=body) as response:
-        return response.status in (200, 201)
-
-
-async def prepare_catalogue(
-    client: StackClient, api_id: str, target_mutations: int, seed: int, *, ask_ungrouped: bool = True
-) -> dict[str, Any]:
-    """An Unleashed account whose products make about `target_mutations` mutations into an empty shop.
-
-    Asks the sandbox for ungrouped products (`grouped_share: 0`).  A sandbox that ignores that gets a
-    bigger catalogue, scaled by the mutations per product it gave; what is still missing (e.g. above the
-    sandbox's size limit) is planted as copies of standalone products under new codes.
-    """
-    size = target_mutations
-    body: dict[str, Any] = {"api_id": api_id, "api_key": f"{api_id}-key", "seed": seed, "size": size}
-    if ask_ungrouped:
-        body["grouped_share"] = 0
-    if not await _register_account(client, body):
-        size = min(size, SANDBOX_MAX_ACCOUNT_SIZE)
-        assert await _register_account(client, body | {"size": size}), f"sandbox refused account size {size}"
-    records = await client.unleashed_products(api_id)
-    expected = expected_creates(records)
-    if expected < 0.95 * target_mutations:  # grouped products: fewer mutations than products
-        bigger = math.ceil(size * target_mutations / max(expected, 1))
-        if await _register_account(client, body | {"size": bigger}):
-            size, records = bigger, await client.unleashed_products(api_id)
-            expected = expected_creates(records)
-    grouped = sum(1 for record in records if (record.get("AttributeSet") or {}).get("ProductTitle"))
-    shortfall = max(0, target_mutations - expected)
-    if shortfall:
-        rng = random.Random(seed)
-        templates = [r for r in records if _standalone(r) and not r.get("Obsolete")]
-        clones = [
-            template
-            | {
-                "Guid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                "ProductCode": f"BENCH-{number:06d}",
-                "ProductDescription": f"{template['ProductDescription']} (bench copy {number})",
-                "Barcode": None,
-            }
-            for number, template in enumerate(itertools.islice(itertools.cycle(templates), shortfall), start=1)
-        ]
-        await _plant(client, api_id, clones)
-        records += clones
-        expected = expected_creates(records)
-    return {
-        "generated_products": size,
-        "grouped_share_honoured": grouped == 0,
-        "grouped_source_products": grouped,
-        "planted_copies": shortfall,
-        "source_products": len(records),
-        "expected_mutations": expected,
-    }
-
-
-async def _plant(client: StackClient, api_id: str, records: list[dict[str, Any]]) -> None:
-    semaphore = asyncio.Semaphore(16)
-
-    async def put(record: dict[str, Any]) -> None:
-        async with semaphore:
-            await client.put_unleashed_product(api_id, record["ProductCode"], record)
-
-    await asyncio.gather(*(put(record) for record in records))
-
-
-def describe_catalogue(catalogue: dict[str, Any]) -> str:
-    text = f"{catalogue['source_products']:,} Unleashed products → {catalogue['expected_mutations']:,} mutations"
-    if not catalogue["grouped_share_honoured"]:
-        text += (
-            f" (the sandbox ignored grouped_share=0: {catalogue['grouped_source_products']:,} of"
-            f" {catalogue['generated_products']:,} generated products are grouped, so the catalogue was sized up;"
-            f" {catalogue['planted_copies']:,} standalone copies planted)"
-        )
-    return text
-
-
 # ------------------------------------------------------------------------------------------------ rows
 
 
@@ -336,7 +237,7 @@ def budget_rows(figures: dict[str, Any]) -> list[Row]:
     use = figures.get("budget_use")
     use_sync = figures.get("budget_use_sync_window")
     per_100 = figures.get("throttled_per_100_requests")
-    limits = f"restore {figures['restore_rate']:g}/s, bucket {figures['bucket']:g} ({figures['plan_form']})"
+    limits = f"restore {figures['restore_rate']:g}/s, bucket {figures['bucket']:g}"
     return [
         Row(name, "shop limits", limits),
         Row(name, "catalogue", describe_catalogue(figures["catalogue"])),
