@@ -2,6 +2,7 @@
 
 import json
 import logging
+from collections.abc import Iterator
 
 import pytest
 import structlog
@@ -9,8 +10,20 @@ import structlog
 from shared.logs import configure_logging, get_logger, redact_text
 
 
-def test_secrets_never_reach_a_log_line(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.fixture
+def json_logging() -> Iterator[None]:
+    """configure_logging as a service does; the test's stdout capture is undone afterwards."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
     configure_logging("tests")
+    yield
+    root.handlers[:] = saved_handlers
+    root.setLevel(saved_level)
+    structlog.reset_defaults()
+
+
+@pytest.mark.usefixtures("json_logging")
+def test_secrets_never_reach_a_log_line(capsys: pytest.CaptureFixture[str]) -> None:
     structlog.contextvars.bind_contextvars(sync_id="s-1")
     get_logger("t").info(
         "calling shop",
