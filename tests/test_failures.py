@@ -60,6 +60,17 @@ def stack_client(stack: Stack, http: aiohttp.ClientSession) -> StackClient:
     return StackClient(http, stack.sandbox_url, stack.producer_url, stack.jwt_secret)
 
 
+async def paced_run_under_way(stack: Stack, http: aiohttp.ClientSession) -> tuple[StackClient, Merchant, str]:
+    """Sandbox, producer and one mutator; a sync paced at 100 points/s that has made some progress."""
+    stack.start_sandbox()
+    stack.start_producer(**FAST_RECOVERY)
+    client = stack_client(stack, http)
+    merchant, sync_id = await queued_sync_on_drained_shop(client, stack)
+    stack.start_mutator(**FAST_RECOVERY)
+    await wait_for_progress(client, sync_id, succeeded=20)
+    return client, merchant, sync_id
+
+
 async def running_job_ids(database_url: str, sync_id: str) -> list[str]:
     connection = await asyncpg.connect(database_url)
     try:
@@ -74,12 +85,8 @@ async def running_job_ids(database_url: str, sync_id: str) -> list[str]:
 async def test_mutator_killed_mid_run_loses_and_duplicates_nothing(
     isolated_stack: Stack, http: aiohttp.ClientSession
 ) -> None:
-    isolated_stack.start_sandbox()
-    isolated_stack.start_producer(**FAST_RECOVERY)
-    client = stack_client(isolated_stack, http)
-    merchant, sync_id = await queued_sync_on_drained_shop(client, isolated_stack)
-    doomed = isolated_stack.start_mutator(**FAST_RECOVERY)
-    await wait_for_progress(client, sync_id, succeeded=20)
+    client, merchant, sync_id = await paced_run_under_way(isolated_stack, http)
+    doomed = isolated_stack.mutators[0]
     database_url = isolated_stack.infra.database_url
     while True:  # freeze it, so that what is running now is what it dies with
         doomed.signal(signal.SIGSTOP)
@@ -108,12 +115,8 @@ async def test_mutator_killed_mid_run_loses_and_duplicates_nothing(
 async def test_sigterm_finishes_the_mutation_in_flight_exits_0_and_loses_nothing(
     isolated_stack: Stack, http: aiohttp.ClientSession, infra: Infra
 ) -> None:
-    isolated_stack.start_sandbox()
-    isolated_stack.start_producer(**FAST_RECOVERY)
-    client = stack_client(isolated_stack, http)
-    merchant, sync_id = await queued_sync_on_drained_shop(client, isolated_stack)
-    stopping = isolated_stack.start_mutator(**FAST_RECOVERY)
-    await wait_for_progress(client, sync_id, succeeded=20)
+    client, merchant, sync_id = await paced_run_under_way(isolated_stack, http)
+    stopping = isolated_stack.mutators[0]
     started = time.monotonic()
     stopping.signal(signal.SIGTERM)
     exit_code = await asyncio.to_thread(stopping.popen.wait, 35)

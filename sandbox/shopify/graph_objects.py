@@ -90,15 +90,7 @@ def product_object(catalog: Catalog, product: Product) -> GraphObject:
         "__typename": "Product",
         "id": product_gid,
         "legacyResourceId": str(product.id),
-        "handle": product.handle,
-        "title": product.title,
-        "status": product.status,
-        "vendor": product.vendor,
-        "productType": product.product_type,
-        "descriptionHtml": product.description_html,
-        "tags": list(product.tags),
-        "createdAt": product.created_at,
-        "updatedAt": product.updated_at,
+        **_product_fields(product),
         "hasOnlyDefaultVariant": [(o.name, [v.name for v in o.values]) for o in product.options]
         == [("Title", ["Default Title"])],
         "totalInventory": 0,
@@ -184,15 +176,7 @@ def inspection_view(catalog: Catalog, product: Product) -> dict[str, Any]:
 
     return {
         "id": gid("Product", product.id),
-        "handle": product.handle,
-        "title": product.title,
-        "status": product.status,
-        "vendor": product.vendor,
-        "productType": product.product_type,
-        "descriptionHtml": product.description_html,
-        "tags": list(product.tags),
-        "createdAt": product.created_at,
-        "updatedAt": product.updated_at,
+        **_product_fields(product),
         "options": [
             {
                 "id": gid("ProductOption", o.id),
@@ -219,4 +203,19 @@ def inspection_view(catalog: Catalog, product: Product) -> dict[str, Any]:
             }
             for v in catalog.variants_of(product)
         ],
+    }
+
+
+def _product_fields(product: Product) -> dict[str, Any]:
+    """The plain fields a product shows both to GraphQL and to the inspection route."""
+    return {
+        "handle": product.handle,
+        "title": product.title,
+        "status": product.status,
+        "vendor": product.vendor,
+        "productType": product.product_type,
+        "descriptionHtml": product.description_html,
+        "tags": list(product.tags),
+        "createdAt": product.created_at,
+        "updatedAt": product.updated_at,
     }
