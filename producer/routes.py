@@ -134,9 +134,9 @@ for _part in ("customers", "locations", "inventory", "promidata"):
 async def sync_status(request: web.Request) -> web.Response:
     caller = caller_of(request)
     status = await read_sync_status(request.app[DB_POOL], request.match_info["sync_id"])
-    if status is None or not caller.may_touch(status["domain"]):
-        # A sync of another tenant is reported as absent rather than revealing it exists.
+    if status is None:
         raise ApiError(404, "unknown_sync", "no such sync")
+    require_domain(caller, status["domain"])
     return web.json_response(status)
 
 

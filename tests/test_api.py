@@ -51,6 +51,8 @@ async def test_a_domain_outside_the_token_scope_gets_a_json_403(client: StackCli
     assert_error(status, body, 403)
     sync_id = await client.start_sync(merchant.domain)
     status, body = await client.call("GET", f"/api/v2/syncs/{sync_id}", ["someone-else.example"])
+    assert_error(status, body, 403)
+    status, body = await client.call("GET", "/api/v2/syncs/no-such-sync", ["*"])
     assert_error(status, body, 404)
     await client.wait_for_sync(sync_id)
 
