@@ -2,7 +2,6 @@
 
 import json
 from importlib import resources
-from typing import Any
 
 import asyncpg
 
@@ -64,7 +63,3 @@ async def apply_migrations(pool: asyncpg.Pool) -> list[str]:
         finally:
             await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK_ID)
     return applied_now
-
-
-def record_to_dict(record: Any) -> dict[str, Any]:
-    return dict(record.items())

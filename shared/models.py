@@ -54,6 +54,3 @@ class JobOutcome(StrEnum):
     RETRYING = "retrying"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
-
-
-UNFINISHED_OUTCOMES: tuple[JobOutcome, ...] = (JobOutcome.QUEUED, JobOutcome.RUNNING, JobOutcome.RETRYING)

@@ -25,10 +25,6 @@ class Tenant(BaseModel):
     def has_shopify_credentials(self) -> bool:
         return bool(self.shopify_shop and self.shopify_access_token)
 
-    @property
-    def has_unleashed_credentials(self) -> bool:
-        return bool(self.unleashed_api_id and self.unleashed_api_key)
-
 
 class TenantNotFound(LookupError):
     def __init__(self, domain: str) -> None:
