@@ -22,6 +22,7 @@ from shared.tenants import MissingCredentials, Tenant, TenantNotFound, TenantSto
 log = get_logger(__name__)
 
 DEPS = "mutator_deps"
+RECORDING_RETRY_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,13 @@ async def apply_mutation(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
     structlog.contextvars.bind_contextvars(job_id=job.job_id, sync_id=job.sync_id, domain=job.domain)
     try:
         return await _apply(deps, job)
+    except Retry:
+        raise
+    except Exception as exc:
+        # Our own records could not be written (PostgreSQL or Redis away): arq keeps the job and runs it
+        # again later; the mutation is idempotent, so nothing is lost and nothing doubled.
+        log.warning("job could not be recorded; arq will run it again", error=type(exc).__name__)
+        raise Retry(defer=RECORDING_RETRY_SECONDS) from exc
     finally:
         structlog.contextvars.unbind_contextvars("job_id", "sync_id", "domain")
 

@@ -16,12 +16,14 @@ from typing import Any
 import aiohttp
 import asyncpg
 import pytest
+import redis
 
 from devtools.infra import Infra, free_loopback_port, redis_problem, redis_server_executable
 from devtools.stack import Stack
 from devtools.stack_client import StackClient
-from tests.conftest import Merchant, make_merchant
+from tests.conftest import Merchant, make_merchant, redis_url_with_db
 from tests.expectations import expected_products, products_by_skus
+from tests.tcp_proxy import TcpProxy
 
 FAST_RECOVERY = {"MUTATOR_JOB_TIMEOUT_SECONDS": "10", "SHOPIFY_READ_PAGE_SIZE": "50"}
 
@@ -252,3 +254,39 @@ async def test_a_busy_throttled_shop_does_not_starve_another_shop(
     assert busy_status["totals"]["progress"]["pending"] > 50, "the busy shop was not still busy: no contention"
     busy_stats = await client.shop_stats(busy.shop)
     assert busy_stats["throttled"] == 0, "pacing let requests burst into THROTTLED"
+
+
+async def test_postgres_unreachable_mid_run_then_back_loses_nothing(
+    infra: Infra, tmp_path: Path, http: aiohttp.ClientSession
+) -> None:
+    """Every connection to PostgreSQL is cut for a few seconds mid-run (a proxy between the services and
+    the server goes away): /health says 503 at once, every process stays up, the sync ends exact."""
+    proxy = TcpProxy(infra.database_url)
+    proxy.start()
+    redis_url = redis_url_with_db(infra.redis_url, 12)
+    redis_client = redis.Redis.from_url(redis_url)
+    redis_client.flushdb()
+    redis_client.close()
+    stack = Stack(infra=Infra(redis_url=redis_url, database_url=proxy.dsn), workdir=tmp_path)
+    try:
+        client, merchant, sync_id = await paced_run_under_way(stack, http)
+        mutator = stack.mutators[0]
+        proxy.cut()
+        await asyncio.sleep(0.5)
+        for url in (f"{stack.producer_url}/health", mutator.health_url):
+            assert url is not None
+            status, took = await health_status(http, url)
+            assert status == 503 and took < 3, (url, status, took)
+        await asyncio.sleep(3)
+        proxy.start()
+        deadline = time.monotonic() + 20
+        for url in (f"{stack.producer_url}/health", mutator.health_url):
+            assert url is not None
+            while (await health_status(http, url))[0] != 200:
+                assert time.monotonic() < deadline, f"{url} did not come back"
+                await asyncio.sleep(0.2)
+        await assert_exact_final_state(client, merchant, sync_id)
+        assert mutator.alive and stack.producer is not None and stack.producer.alive
+    finally:
+        stack.stop()
+        proxy.close()
