@@ -1,5 +1,9 @@
 """Permanent failures become dead letters with a reason; replay puts them back and they count again."""
 
+import asyncio
+
+from redis.asyncio import Redis
+
 from devtools.infra import Infra
 from devtools.stack_client import StackClient, provision_tenant
 from tests.conftest import make_merchant
@@ -85,3 +89,29 @@ async def test_a_wrong_shopify_token_fails_the_sync_at_the_pull(client: StackCli
     assert status["state"] == "failed"
     assert any("refused the access token" in e["message"] for e in status["errors"]), status["errors"]
     assert "shpat_wrong" not in str(status)
+
+
+async def test_a_tenant_removed_mid_run_dead_letters_its_jobs_with_a_clear_reason(
+    client: StackClient, infra: Infra
+) -> None:
+    merchant = await make_merchant(client, infra, size=120, seed=25, plan="standard")
+    sync_id = await client.start_sync(merchant.domain)
+    while (await client.sync_status(sync_id))["state"] == "pulling":
+        await asyncio.sleep(0.05)
+    async with client.session.put(
+        f"{client.sandbox_url}/_sandbox/shops/{merchant.shop}/bucket", json={"currently_available": 0}
+    ) as response:
+        assert response.status == 200
+    redis_client = Redis.from_url(infra.redis_url)
+    try:
+        await redis_client.delete(f"tenant:{merchant.domain}")  # the operator removes the tenant
+    finally:
+        await redis_client.aclose()
+    status = await client.wait_for_sync(sync_id, within_seconds=120)
+    assert status["state"] == "completed"  # no endless retry
+    _, listing = await client.call("GET", f"/api/v2/dead-letters?domain={merchant.domain}", [merchant.domain])
+    missing = [item for item in listing["items"] if item["errorClass"] == "missing_credentials"]
+    assert missing, listing["items"][:3]
+    assert all(f"tenant:{merchant.domain}" in item["message"] for item in missing)
+    assert all(item["attempts"] == 1 for item in missing)
+    assert status["totals"]["progress"]["failed"] == len(listing["items"])
