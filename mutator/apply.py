@@ -106,10 +106,16 @@ async def apply_mutation(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
 
 
 async def _apply(deps: MutatorDeps, job: MutationJob) -> str:
-    attempts = await deps.records.mark_running(job.job_id)
+    start = await deps.records.mark_running(job.job_id)
+    attempts = start.attempts
     if attempts is None:
         log.info("job already finished; stale delivery ignored")
         return "stale"
+    if start.superseded:
+        # An older change arriving late (retried, deferred) must not overwrite a newer one.
+        await deps.records.mark_superseded(job.job_id)
+        log.info("job superseded by a newer change of its entity; not sent")
+        return "superseded"
     max_tries = deps.settings.mutator_max_tries
     if attempts > max_tries:
         await job_records.mark_job_failed(

@@ -19,7 +19,17 @@ UPDATE mutation_jobs AS j SET outcome = 'running', attempts = j.attempts + 1,
        started_at = coalesce(j.started_at, now()), updated_at = now()
 FROM unnest($1::text[]) AS u(job_id)
 WHERE j.job_id = u.job_id AND j.outcome IN ('queued', 'running', 'retrying')
-RETURNING j.job_id, j.attempts
+RETURNING j.job_id, j.attempts, EXISTS (
+    SELECT 1 FROM mutation_jobs AS newer
+    WHERE newer.domain = j.domain AND newer.entity_kind = j.entity_kind AND newer.entity_key = j.entity_key
+      AND newer.planned_at > j.planned_at
+) AS superseded
+"""
+
+_MARK_SUPERSEDED = """
+UPDATE mutation_jobs SET outcome = 'succeeded', error_message = 'superseded by a newer change of this entity',
+       finished_at = now(), updated_at = now()
+WHERE job_id = $1
 """
 
 _MARK_SUCCEEDED = """
@@ -39,6 +49,12 @@ ON CONFLICT (domain, entity_kind, entity_key) DO UPDATE
 """
 
 
+@dataclass(frozen=True)
+class Start:
+    attempts: int | None
+    superseded: bool
+
+
 @dataclass
 class _Success:
     job: MutationJob
@@ -51,7 +67,7 @@ class _Success:
 class JobRecordBatcher:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
-        self._running: list[tuple[str, asyncio.Future[int | None]]] = []
+        self._running: list[tuple[str, asyncio.Future[Start]]] = []
         self._succeeded: list[_Success] = []
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -66,9 +82,10 @@ class JobRecordBatcher:
                 await self._task
         await self._flush()  # whatever was handed over last
 
-    async def mark_running(self, job_id: str) -> int | None:
-        """Count one more attempt; None when the job is unknown or already finished (a stale delivery)."""
-        future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+    async def mark_running(self, job_id: str) -> Start:
+        """Count one more attempt. `attempts` is None when the job is unknown or already finished (a stale
+        delivery); `superseded` when a newer change of the same entity was planned after this one."""
+        future: asyncio.Future[Start] = asyncio.get_running_loop().create_future()
         self._running.append((job_id, future))
         self._wakeup.set()
         return await future
@@ -82,6 +99,10 @@ class JobRecordBatcher:
         self._wakeup.set()
         await future
 
+    async def mark_superseded(self, job_id: str) -> None:
+        """Ended without sending: a newer change of the same entity will write (or wrote) the newer state."""
+        await self._pool.execute(_MARK_SUPERSEDED, job_id)
+
     async def _write_forever(self) -> None:
         while True:
             await self._wakeup.wait()
@@ -94,7 +115,7 @@ class JobRecordBatcher:
             succeeded, self._succeeded = self._succeeded[:MAX_BATCH], self._succeeded[MAX_BATCH:]
             await asyncio.gather(self._write_running(running), self._write_succeeded(succeeded))
 
-    async def _write_running(self, batch: list[tuple[str, "asyncio.Future[int | None]"]]) -> None:
+    async def _write_running(self, batch: list[tuple[str, "asyncio.Future[Start]"]]) -> None:
         if not batch:
             return
         try:
@@ -103,10 +124,10 @@ class JobRecordBatcher:
             for _, future in batch:
                 _fail(future, exc)
             return
-        attempts = {row["job_id"]: row["attempts"] for row in rows}
+        started = {row["job_id"]: Start(row["attempts"], row["superseded"]) for row in rows}
         for job_id, future in batch:
             if not future.done():
-                future.set_result(attempts.get(job_id))
+                future.set_result(started.get(job_id, Start(None, False)))
 
     async def _write_succeeded(self, batch: list[_Success]) -> None:
         if not batch:

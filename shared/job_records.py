@@ -23,7 +23,7 @@ async def record_planned_jobs(conn: asyncpg.Connection, jobs: list[MutationJob])
         ON CONFLICT (job_id) DO UPDATE
             SET sync_id = EXCLUDED.sync_id, payload = EXCLUDED.payload, outcome = 'queued', attempts = 0,
                 error_class = NULL, error_message = NULL, started_at = NULL, finished_at = NULL,
-                updated_at = now()
+                updated_at = now(), planned_at = clock_timestamp()
             WHERE j.outcome IN ('succeeded', 'failed')
         RETURNING job_id
         """,
