@@ -181,33 +181,38 @@ async def health_status(http: aiohttp.ClientSession, url: str) -> tuple[int, flo
         return 0, time.monotonic() - started
 
 
+def health_urls(stack: Stack) -> list[str]:
+    return [f"{stack.producer_url}/health", *(m.health_url for m in stack.mutators if m.health_url)]
+
+
+async def assert_unhealthy_at_once(http: aiohttp.ClientSession, stack: Stack) -> None:
+    """Half a second into an outage, every /health says 503, and says it promptly."""
+    await asyncio.sleep(0.5)
+    for url in health_urls(stack):
+        status, took = await health_status(http, url)
+        assert status == 503 and took < 3, (url, status, took)
+
+
+async def wait_until_healthy_again(http: aiohttp.ClientSession, stack: Stack, within_seconds: float) -> None:
+    deadline = time.monotonic() + within_seconds
+    for url in health_urls(stack):
+        while (await health_status(http, url))[0] != 200:
+            assert time.monotonic() < deadline, f"{url} did not come back by itself"
+            await asyncio.sleep(0.2)
+
+
 async def test_redis_restart_mid_run_keeps_every_process_up_and_the_state_exact(
     infra: Infra, own_redis: RestartableRedis, tmp_path: Path, http: aiohttp.ClientSession
 ) -> None:
     stack = Stack(infra=Infra(redis_url=own_redis.url, database_url=infra.database_url), workdir=tmp_path)
     try:
-        stack.start_sandbox()
-        stack.start_producer(**FAST_RECOVERY)
-        client = stack_client(stack, http)
-        merchant, sync_id = await queued_sync_on_drained_shop(client, stack)
-        mutator = stack.start_mutator(**FAST_RECOVERY)
-        await wait_for_progress(client, sync_id, succeeded=15)
-
+        client, merchant, sync_id = await paced_run_under_way(stack, http)
+        mutator = stack.mutators[0]
         own_redis.stop()
-        await asyncio.sleep(0.5)
-        for url in (f"{stack.producer_url}/health", mutator.health_url):
-            assert url is not None
-            status, took = await health_status(http, url)
-            assert status == 503 and took < 3, (url, status, took)
+        await assert_unhealthy_at_once(http, stack)
         await asyncio.sleep(2.5)
         own_redis.start()
-
-        deadline = time.monotonic() + 15
-        for url in (f"{stack.producer_url}/health", mutator.health_url):
-            assert url is not None
-            while (await health_status(http, url))[0] != 200:
-                assert time.monotonic() < deadline, f"{url} did not come back"
-                await asyncio.sleep(0.2)
+        await wait_until_healthy_again(http, stack, within_seconds=15)
         assert stack.producer is not None and stack.producer.alive
         assert mutator.alive, mutator.log_tail()
         await assert_exact_final_state(client, merchant, sync_id)
@@ -272,19 +277,10 @@ async def test_postgres_unreachable_mid_run_then_back_loses_nothing(
         client, merchant, sync_id = await paced_run_under_way(stack, http)
         mutator = stack.mutators[0]
         proxy.cut()
-        await asyncio.sleep(0.5)
-        for url in (f"{stack.producer_url}/health", mutator.health_url):
-            assert url is not None
-            status, took = await health_status(http, url)
-            assert status == 503 and took < 3, (url, status, took)
+        await assert_unhealthy_at_once(http, stack)
         await asyncio.sleep(3)
         proxy.start()
-        deadline = time.monotonic() + 20
-        for url in (f"{stack.producer_url}/health", mutator.health_url):
-            assert url is not None
-            while (await health_status(http, url))[0] != 200:
-                assert time.monotonic() < deadline, f"{url} did not come back"
-                await asyncio.sleep(0.2)
+        await wait_until_healthy_again(http, stack, within_seconds=20)
         await assert_exact_final_state(client, merchant, sync_id)
         assert mutator.alive and stack.producer is not None and stack.producer.alive
     finally:
