@@ -23,13 +23,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import aiohttp
-import asyncpg
 import redis
 
 from devtools import bench_report
 from devtools.bench_catalogue import describe_catalogue, provision
 from devtools.bench_report import ProcessMeter
-from devtools.infra import ensure_database, start_infra
+from devtools.infra import drop_database, ensure_database, start_infra
 from devtools.stack import Stack
 from devtools.stack_client import TERMINAL_STATES, StackClient
 from shared.settings import get_settings
@@ -84,14 +83,6 @@ def flush_bench_redis(url: str) -> None:
         client.flushdb()
     finally:
         client.close()
-
-
-async def reset_database(admin_dsn: str) -> None:
-    connection = await asyncpg.connect(admin_dsn)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-    finally:
-        await connection.close()
 
 
 # ------------------------------------------------------------------------------------------- watching
@@ -361,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     failure: str | None = None
     try:
         flush_bench_redis(infra.redis_url)
-        asyncio.run(reset_database(infra.database_url))
+        drop_database(infra.database_url, BENCH_DATABASE)  # starts empty, as the emulated shop does
         infra.database_url = ensure_database(infra.database_url, BENCH_DATABASE)
         for old_log in (WORKDIR / "logs").glob("*.log"):
             old_log.unlink()

@@ -13,9 +13,8 @@ import time
 from pathlib import Path
 
 import aiohttp
-import asyncpg
 
-from devtools.infra import ensure_database, start_infra
+from devtools.infra import drop_database, ensure_database, start_infra
 from devtools.stack import Stack
 from devtools.stack_client import StackClient, provision_tenant
 from shared.settings import get_settings
@@ -33,15 +32,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--mutators", type=int, default=1)
     parser.add_argument("--seed", type=int, default=42)
     return parser.parse_args()
-
-
-async def reset_database(admin_dsn: str) -> None:
-    """The demo starts from an empty database each time (the emulated shop starts empty too)."""
-    connection = await asyncpg.connect(admin_dsn)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{DEMO_DATABASE}" WITH (FORCE)')
-    finally:
-        await connection.close()
 
 
 async def run_demo(stack: Stack, args: argparse.Namespace) -> int:
@@ -129,7 +119,7 @@ def main() -> int:
     )
     stack: Stack | None = None
     try:
-        asyncio.run(reset_database(infra.database_url))
+        drop_database(infra.database_url, DEMO_DATABASE)  # starts empty, as the emulated shop does
         infra.database_url = ensure_database(infra.database_url, DEMO_DATABASE)
         stack = Stack(infra=infra, workdir=workdir)
         stack.start_sandbox()

@@ -216,6 +216,19 @@ def ensure_database(dsn: str, database: str) -> str:
     return with_database(dsn, database)
 
 
+async def _drop_database(dsn: str, database: str) -> None:
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+def drop_database(dsn: str, database: str) -> None:
+    """Drop ``database`` (closing its connections) on the server behind ``dsn``, connected to another one."""
+    run_coroutine_sync(lambda: _drop_database(dsn, database))
+
+
 # ------------------------------------------------------------------------------------- embedded servers
 
 

@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 import redis
 
-from devtools.infra import Infra, run_coroutine_sync, start_infra, with_database
+from devtools.infra import Infra, drop_database, start_infra, with_database
 from devtools.stack import Stack
 from devtools.stack_client import StackClient, provision_tenant
 
@@ -29,17 +29,8 @@ def infra() -> Iterator[Infra]:
     client.flushdb()
     client.close()
     yield started
-    admin_dsn = with_database(started.database_url, "postgres")
-    run_coroutine_sync(lambda: _drop_database(admin_dsn, database_name))
+    drop_database(with_database(started.database_url, "postgres"), database_name)
     started.stop()
-
-
-async def _drop_database(admin_dsn: str, name: str) -> None:
-    connection = await asyncpg.connect(admin_dsn)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ import uuid
 
 import asyncpg
 
-from devtools.infra import Infra, ensure_database
+from devtools.infra import Infra, drop_database, ensure_database
 from shared.db import apply_migrations, create_pool
 
 
@@ -27,8 +27,4 @@ async def test_two_processes_starting_together_apply_each_migration_once(infra: 
     finally:
         await first.close()
         await second.close()
-        admin = await asyncpg.connect(infra.database_url)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+        await asyncio.to_thread(drop_database, infra.database_url, name)
