@@ -5,11 +5,11 @@ from typing import Any
 
 from mutator.pacing import ShopPacer
 from shared.shopify_client import (
-    ErrorClass,
     GraphQLResult,
     ShopifyGraphQLClient,
-    ShopifyPermanentError,
     ShopifyTransientError,
+    ThrottleStatus,
+    shop_of,
 )
 from shared.tenants import Tenant
 
@@ -32,34 +32,28 @@ class PacedShopify:
     async def execute(
         self, tenant: Tenant, document: str, variables: dict[str, Any], *, cost: float, ticket: str
     ) -> GraphQLResult:
-        shop = tenant.shopify_shop
-        if not shop or tenant.shopify_access_token is None:
-            raise ShopifyPermanentError(
-                ErrorClass.MISSING_CREDENTIALS, f"tenant {tenant.domain!r} has no shopify_shop / shopify_access_token"
-            )
+        shop = shop_of(tenant)
         reservation = await self._pacer.reserve(shop, cost, ticket)
         if not reservation.granted:
             raise PacingDeferred(reservation.wait_seconds)
         if reservation.wait_seconds > 0:
             await asyncio.sleep(reservation.wait_seconds)
+        throttle: ThrottleStatus | None = None
+        refund = 0.0
         try:
             result = await self._client.execute(tenant, document, variables)
-        except ShopifyTransientError as exc:
-            if exc.throttle is not None:
-                await self._pacer.observe(shop, exc.throttle, refund=cost if exc.throttled else 0.0)
-            elif not reservation.known:
-                await self._pacer.release_probe(shop)
-            raise
-        except Exception:
-            if not reservation.known:
-                await self._pacer.release_probe(shop)
-            raise
-        if result.throttle is None:
-            if not reservation.known:
-                await self._pacer.release_probe(shop)
-        else:
+            throttle = result.throttle
             charged = result.actual_cost if result.actual_cost is not None else result.requested_cost
             refund = max(0.0, cost - charged) if charged is not None else 0.0
-            if reservation.needs_observe(result.throttle.currently_available, refund):
-                await self._pacer.observe(shop, result.throttle, refund=refund)
+        except ShopifyTransientError as exc:
+            throttle = exc.throttle
+            refund = cost if exc.throttled else 0.0
+            raise
+        finally:
+            if throttle is not None:
+                if reservation.needs_observe(throttle.currently_available, refund):
+                    await self._pacer.observe(shop, throttle, refund=refund)
+            elif not reservation.known:
+                # The probe learned nothing (an error without throttleStatus): let the next request probe.
+                await self._pacer.release_probe(shop)
         return result

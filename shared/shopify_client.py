@@ -66,6 +66,15 @@ class ShopifyPermanentError(ShopifyError):
         self.error_class = error_class
 
 
+def shop_of(tenant: Tenant) -> str:
+    """The tenant's shop, once it is known to have both shop and token; a clear permanent error if not."""
+    if not tenant.shopify_shop or tenant.shopify_access_token is None:
+        raise ShopifyPermanentError(
+            ErrorClass.MISSING_CREDENTIALS, f"tenant {tenant.domain!r} has no shopify_shop / shopify_access_token"
+        )
+    return tenant.shopify_shop
+
+
 def graphql_url(template: str, shop: str, version: str) -> str:
     return template.format(shop=shop, version=version)
 
@@ -110,17 +119,11 @@ class ShopifyGraphQLClient:
         self._default_version = default_version
 
     def endpoint_for(self, tenant: Tenant) -> str:
-        if not tenant.shopify_shop:
-            raise ShopifyPermanentError(ErrorClass.MISSING_CREDENTIALS, "tenant has no shopify_shop")
-        return graphql_url(self._url_template, tenant.shopify_shop, tenant.shopify_api_version or self._default_version)
+        return graphql_url(self._url_template, shop_of(tenant), tenant.shopify_api_version or self._default_version)
 
     async def execute(self, tenant: Tenant, document: str, variables: dict[str, Any]) -> GraphQLResult:
-        if not tenant.has_shopify_credentials or tenant.shopify_access_token is None:
-            raise ShopifyPermanentError(
-                ErrorClass.MISSING_CREDENTIALS,
-                f"tenant {tenant.domain!r} has no shopify_shop / shopify_access_token",
-            )
         url = self.endpoint_for(tenant)
+        assert tenant.shopify_access_token is not None  # shop_of checked it
         headers = {
             "X-Shopify-Access-Token": tenant.shopify_access_token.get_secret_value(),
             "Content-Type": "application/json",
