@@ -21,7 +21,7 @@ from shared.logs import get_logger
 from shared.models import EntityKind, MutationAction, MutationJob, SyncStep
 from shared.queues import Queue
 from shared.settings import Settings
-from shared.shopify_client import ShopifyGraphQLClient
+from shared.shopify_client import ShopifyGraphQLClient, shop_of
 from shared.tenants import MissingCredentials, Tenant
 
 log = get_logger(__name__)
@@ -92,8 +92,7 @@ def unleashed_client_for(ctx: SyncContext, tenant: Tenant) -> UnleashedClient:
 async def sync_products(ctx: SyncContext, sync_id: str, tenant: Tenant, *, dry_run: bool) -> int:
     """Run the products step; returns how many jobs it queued. Raises on a failed pull."""
     step = SyncStep.PRODUCTS
-    if not tenant.has_shopify_credentials:
-        raise MissingCredentials(tenant.domain, "Shopify (shopify_shop / shopify_access_token)")
+    shop_of(tenant)  # no Shopify credentials: fail before pulling anything
     unleashed = unleashed_client_for(ctx, tenant)
     raw_products, shopify_products = await asyncio.gather(
         unleashed.fetch_all("Products", {"includeAttributes": "true", "includeObsolete": "true"}),
@@ -101,6 +100,7 @@ async def sync_products(ctx: SyncContext, sync_id: str, tenant: Tenant, *, dry_r
     )
     log.info("pulled", unleashed_products=len(raw_products), shopify_products=len(shopify_products))
 
+    await sync_records.set_sync_state(ctx.pool, sync_id, "planning")
     await sync_records.set_step_state(ctx.pool, sync_id, step, "planning")
     desired, skipped = build_desired_products(raw_products)
     mirror = await sync_records.load_mirror(ctx.pool, tenant.domain, EntityKind.PRODUCT)
@@ -110,7 +110,6 @@ async def sync_products(ctx: SyncContext, sync_id: str, tenant: Tenant, *, dry_r
         sync_id,
         [{"kind": "skipped_record", "step": step.value, "reference": s.reference, "reason": s.reason} for s in skipped],
     )
-    await sync_records.set_step_state(ctx.pool, sync_id, step, "planning", skipped=len(skipped))
     jobs = [product_mutation_job(sync_id, tenant.domain, change) for change in plan.changes]
     log.info(
         "planned",
@@ -122,14 +121,15 @@ async def sync_products(ctx: SyncContext, sync_id: str, tenant: Tenant, *, dry_r
         skipped=len(skipped),
     )
     if dry_run:
-        await sync_records.set_step_planned(ctx.pool, sync_id, step, Counter(job.action for job in jobs))
+        await sync_records.set_step_planned(ctx.pool, sync_id, step, Counter(job.action for job in jobs), len(skipped))
         await sync_records.set_step_state(ctx.pool, sync_id, step, "completed")
         return 0
 
     async with ctx.pool.acquire() as conn, conn.transaction():
         to_queue = set(await record_planned_jobs(conn, jobs))
     queued_jobs = [job for job in jobs if job.job_id in to_queue]
-    await sync_records.set_step_planned(ctx.pool, sync_id, step, Counter(job.action for job in queued_jobs))
+    planned = Counter(job.action for job in queued_jobs)
+    await sync_records.set_step_planned(ctx.pool, sync_id, step, planned, len(skipped))
     await sync_records.set_step_state(ctx.pool, sync_id, step, "queued" if queued_jobs else "completed")
     await enqueue_mutations(ctx.job_pool, queued_jobs)
     return len(queued_jobs)

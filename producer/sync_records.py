@@ -39,25 +39,22 @@ async def set_sync_state(pool: asyncpg.Pool, sync_id: str, state: str) -> None:
     )
 
 
-async def set_step_state(pool: asyncpg.Pool, sync_id: str, step: SyncStep, state: str, skipped: int = 0) -> None:
-    await pool.execute(
-        "UPDATE sync_steps SET state = $3, skipped = skipped + $4 WHERE sync_id = $1 AND step = $2",
-        sync_id,
-        step.value,
-        state,
-        skipped,
-    )
+async def set_step_state(pool: asyncpg.Pool, sync_id: str, step: SyncStep, state: str) -> None:
+    await pool.execute("UPDATE sync_steps SET state = $3 WHERE sync_id = $1 AND step = $2", sync_id, step.value, state)
 
 
-async def set_step_planned(pool: asyncpg.Pool, sync_id: str, step: SyncStep, counts: dict[MutationAction, int]) -> None:
+async def set_step_planned(
+    pool: asyncpg.Pool, sync_id: str, step: SyncStep, counts: dict[MutationAction, int], skipped: int
+) -> None:
     await pool.execute(
-        "UPDATE sync_steps SET planned_creates = $3, planned_updates = $4, planned_archives = $5"
+        "UPDATE sync_steps SET planned_creates = $3, planned_updates = $4, planned_archives = $5, skipped = $6"
         " WHERE sync_id = $1 AND step = $2",
         sync_id,
         step.value,
         counts.get(MutationAction.CREATE, 0),
         counts.get(MutationAction.UPDATE, 0),
         counts.get(MutationAction.ARCHIVE, 0),
+        skipped,
     )
 
 
