@@ -52,5 +52,17 @@ def expected_products(records: list[dict[str, Any]]) -> dict[frozenset[str], Exp
     return expected
 
 
+def live_singles(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records that become a one-variant product of their own: no ProductTitle, live, sellable."""
+    return [
+        r
+        for r in records
+        if not (r.get("AttributeSet") or {}).get("ProductTitle")
+        and not r.get("Obsolete")
+        and not r.get("IsComponent")
+        and r.get("IsSellable", True)
+    ]
+
+
 def products_by_skus(shop_products: list[dict[str, Any]]) -> dict[frozenset[str], dict[str, Any]]:
     return {frozenset(v["sku"] for v in product["variants"]): product for product in shop_products}

@@ -12,7 +12,7 @@ import redis
 from devtools.stack import Stack
 from devtools.stack_client import StackClient
 from tests.conftest import make_merchant
-from tests.expectations import products_by_skus
+from tests.expectations import live_singles, products_by_skus
 
 
 async def wait_until_queued(client: StackClient, sync_id: str) -> None:
@@ -27,11 +27,7 @@ async def test_an_older_change_that_runs_last_does_not_overwrite_a_newer_one(
     isolated_stack.start_producer()
     client = StackClient(http, isolated_stack.sandbox_url, isolated_stack.producer_url, isolated_stack.jwt_secret)
     merchant = await make_merchant(client, isolated_stack.infra, size=10, seed=51)
-    record = next(
-        r
-        for r in await client.unleashed_products(merchant.api_id)
-        if not r.get("AttributeSet") and not r.get("Obsolete") and not r.get("IsComponent") and r.get("IsSellable")
-    )
+    record = live_singles(await client.unleashed_products(merchant.api_id))[0]
     code = record["ProductCode"]
     await client.put_unleashed_product(merchant.api_id, code, {**record, "DefaultSellPrice": 11.0})
     older_sync = await client.start_sync(merchant.domain)

@@ -7,7 +7,7 @@ from typing import Any
 from devtools.infra import Infra
 from devtools.stack_client import StackClient
 from tests.conftest import make_merchant
-from tests.expectations import expected_products, products_by_skus
+from tests.expectations import expected_products, live_singles, products_by_skus
 
 SYNC_SIZE = 300
 
@@ -59,11 +59,7 @@ async def test_obsolete_and_removed_products_end_archived_never_deleted(client: 
     merchant = await make_merchant(client, infra, size=40, seed=11)
     assert (await client.wait_for_sync(await client.start_sync(merchant.domain)))["state"] == "completed"
     records = await client.unleashed_products(merchant.api_id)
-    singles = [
-        r for r in records if not r.get("AttributeSet", {}) or not (r.get("AttributeSet") or {}).get("ProductTitle")
-    ]
-    singles = [r for r in singles if not r.get("Obsolete") and not r.get("IsComponent") and r.get("IsSellable", True)]
-    made_obsolete, price_changed = singles[0], singles[1]
+    made_obsolete, price_changed, *_ = live_singles(records)
     await client.put_unleashed_product(
         merchant.api_id, made_obsolete["ProductCode"], {**made_obsolete, "Obsolete": True}
     )
@@ -87,14 +83,7 @@ async def test_obsolete_and_removed_products_end_archived_never_deleted(client: 
 async def test_malformed_records_are_skipped_and_reported_and_the_rest_syncs(client: StackClient, infra: Infra) -> None:
     merchant = await make_merchant(client, infra, size=30, seed=3)
     records = await client.unleashed_products(merchant.api_id)
-    template = next(
-        r
-        for r in records
-        if not r.get("AttributeSet")
-        and not r.get("Obsolete")
-        and not r.get("IsComponent")
-        and r.get("IsSellable", True)
-    )
+    template = live_singles(records)[0]
     no_code = {key: value for key, value in template.items() if key != "ProductCode"}
     no_code["Guid"] = "00000000-0000-0000-0000-00000000bad1"
     await client.put_unleashed_product(merchant.api_id, "ZZZ-NO-CODE", no_code)
@@ -121,14 +110,7 @@ async def test_existing_product_with_same_sku_is_adopted_and_foreign_products_un
 ) -> None:
     merchant = await make_merchant(client, infra, size=20, seed=5)
     records = await client.unleashed_products(merchant.api_id)
-    single = next(
-        r
-        for r in records
-        if not r.get("AttributeSet")
-        and not r.get("Obsolete")
-        and not r.get("IsComponent")
-        and r.get("IsSellable", True)
-    )
+    single = live_singles(records)[0]
     url = f"{client.sandbox_url}/{merchant.shop}/admin/api/2026-10/graphql.json"
     headers = {"X-Shopify-Access-Token": merchant.shopify_token}
     create = (
