@@ -43,13 +43,16 @@ async def health(request: web.Request) -> web.Response:
     redis_ok, postgres_ok = await asyncio.gather(
         _answers(request.app[JOB_POOL].ping()), _answers(request.app[DB_POOL].fetchval("SELECT 1"))
     )
-    workers_ok = request.app[WORKERS].running
+    workers = request.app[WORKERS]
+    workers_ok = workers.running
     healthy = redis_ok and postgres_ok and workers_ok
     body = {
         "status": "ok" if healthy else "unavailable",
         "redis": redis_ok,
         "postgres": postgres_ok,
         "workers": workers_ok,
+        "inFlight": workers.in_flight,
+        "completed": workers.completed,
     }
     return web.json_response(body, status=200 if healthy else 503)
 

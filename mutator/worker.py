@@ -3,14 +3,17 @@
 arq's defaults would be wrong here: `poll_delay` 0.5 s and one job at a time give 2 mutations/s, and a
 kept result (1 h by default) blocks a legitimate re-queue of the same job id. So: short polls, many jobs in
 flight, no kept results, and a short job timeout so a job whose worker died is back within ~40 s.
-A dropped Redis connection ends arq's poll loop; each worker is restarted until we are told to stop.
+A failed poll loop (Redis dropped or restarted: ConnectionError, TimeoutError, or the WatchError redis-py
+raises when a connection drops under a WATCH) is restarted until we are told to stop, with its job slots
+counted again from the jobs really in flight: arq's `start_jobs` keeps a slot when a Redis call in it fails,
+and without the recount a few restarts leave a worker that polls but never starts a job.
 """
 
 import asyncio
 import contextlib
+import time
 from typing import Any
 
-import redis.exceptions
 from arq import ArqRedis
 from arq.worker import Worker, func
 
@@ -24,13 +27,52 @@ log = get_logger(__name__)
 
 # arq's own try limit sits far above ours: we count attempts in PostgreSQL and dead-letter there.
 ARQ_MAX_TRIES = 1000
-REDIS_RECONNECT_DELAY_SECONDS = 1.0
+RESTART_DELAY_SECONDS = 1.0
 PROGRESS_LOG_SECONDS = 10.0
-_REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, ConnectionError, OSError)
+# A poll loop that has not finished an iteration for this long is wedged (or Redis is away): /health says 503.
+# Redis calls time out after 5 s (shared.jobqueue), so a live loop always comes round well within this.
+WEDGED_AFTER_SECONDS = 15.0
 
 
-def build_worker(queue: Queue, pool: ArqRedis, settings: Settings, ctx: dict[str, Any]) -> Worker:
-    return Worker(
+class MutationWorker(Worker):
+    """arq's Worker, made safe to start again after its poll loop failed, and able to say when it last polled."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.last_poll = time.monotonic()
+
+    async def _poll_iteration(self) -> None:
+        await super()._poll_iteration()
+        self.last_poll = time.monotonic()
+
+    def polled_within(self, seconds: float) -> bool:
+        return time.monotonic() - self.last_poll < seconds
+
+    def forget_ended_tasks(self) -> int:
+        """Drop job tasks that ended, reading their errors (arq would re-raise each in a later poll, one loop
+        failure per task). Returns how many ended with an error."""
+        failed = 0
+        for job_id, task in list(self.tasks.items()):
+            if task.done():
+                del self.tasks[job_id]
+                failed += not task.cancelled() and task.exception() is not None
+        return failed
+
+    async def prepare_restart(self) -> int:
+        """After the poll loop failed: forget ended job tasks and count the job slots again from the tasks
+        still running. Returns how many job tasks ended with an error."""
+        await asyncio.sleep(0)  # let the done-callbacks of tasks that just ended give their slots back
+        failed = self.forget_ended_tasks()
+        running = len(self.tasks)
+        self.job_counter = running
+        self.sem = asyncio.BoundedSemaphore(self.max_jobs + 1)
+        for _ in range(running):  # each running task gives its slot back to this semaphore when it ends
+            await self.sem.acquire()
+        return failed
+
+
+def build_worker(queue: Queue, pool: ArqRedis, settings: Settings, ctx: dict[str, Any]) -> MutationWorker:
+    return MutationWorker(
         functions=[func(apply_mutation, name=APPLY_MUTATION, max_tries=ARQ_MAX_TRIES)],
         queue_name=queue.value,
         redis_pool=pool,
@@ -58,13 +100,28 @@ class MutationWorkers:
         self._deps = deps
         self._pool = pool
         self._queues = queues
-        self._workers: list[Worker] = []
+        self._workers: list[MutationWorker] = []
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
     @property
     def running(self) -> bool:
-        return bool(self._tasks) and not self._stopping.is_set() and all(not t.done() for t in self._tasks)
+        """Every worker's loop is alive and has polled recently (a wedged loop counts as not running)."""
+        return (
+            bool(self._tasks)
+            and not self._stopping.is_set()
+            and all(not t.done() for t in self._tasks)
+            and all(w.polled_within(WEDGED_AFTER_SECONDS) for w in self._workers)
+        )
+
+    @property
+    def in_flight(self) -> int:
+        return sum(not task.done() for worker in self._workers for task in worker.tasks.values())
+
+    @property
+    def completed(self) -> int:
+        """Job runs this process has ended (done, retried or deferred, crashed), for /health."""
+        return sum(w.jobs_complete + w.jobs_retried + w.jobs_failed for w in self._workers)
 
     async def start(self) -> None:
         ctx: dict[str, Any] = {DEPS: self._deps}
@@ -72,6 +129,7 @@ class MutationWorkers:
         self._tasks = [
             asyncio.create_task(self._supervise(worker), name=f"worker-{worker.queue_name}") for worker in self._workers
         ]
+        self._tasks.append(asyncio.create_task(self._report_progress(), name="worker-progress"))
         log.info(
             "workers started",
             queues=[q.value for q in self._queues],
@@ -79,7 +137,7 @@ class MutationWorkers:
             poll_delay=self._settings.mutator_poll_delay_seconds,
         )
 
-    async def _supervise(self, worker: Worker) -> None:
+    async def _supervise(self, worker: MutationWorker) -> None:
         while not self._stopping.is_set():
             try:
                 await worker.main()
@@ -87,10 +145,17 @@ class MutationWorkers:
                 if self._stopping.is_set():
                     return
                 raise
-            except _REDIS_DOWN as exc:
-                log.warning("redis connection lost; worker restarts", queue=worker.queue_name, error=str(exc))
+            except Exception as exc:
+                failed_runs = await worker.prepare_restart()
+                log.warning(
+                    "worker loop failed; it restarts",
+                    queue=worker.queue_name,
+                    error=f"{type(exc).__name__}: {exc}",
+                    job_runs_failed=failed_runs,
+                    in_flight=len(worker.tasks),
+                )
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), REDIS_RECONNECT_DELAY_SECONDS)
+                    await asyncio.wait_for(self._stopping.wait(), RESTART_DELAY_SECONDS)
 
     async def _report_progress(self) -> None:
         """One log line per interval with what was done (jobs log individually only when they fail)."""
@@ -109,7 +174,7 @@ class MutationWorkers:
                     completed=now[0] - last[0],
                     retried_or_deferred=now[1] - last[1],
                     crashed=now[2] - last[2],
-                    in_flight=sum(len(w.tasks) for w in self._workers),
+                    in_flight=self.in_flight,
                     interval_seconds=PROGRESS_LOG_SECONDS,
                 )
                 last = now
@@ -128,4 +193,6 @@ class MutationWorkers:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        for worker in self._workers:
+            worker.forget_ended_tasks()
         log.info("workers stopped", completed=sum(w.jobs_complete for w in self._workers))

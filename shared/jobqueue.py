@@ -4,14 +4,16 @@ arq is in maintenance-only mode; everything arq-specific the producer needs stay
 and the mutator's worker wiring in `mutator/worker.py`.
 """
 
+import asyncio
 import json
 import time
 from typing import Any
 
-from arq import ArqRedis, create_pool
-from arq.connections import RedisSettings
+from arq import ArqRedis
 from arq.constants import expires_extra_ms, job_key_prefix, result_key_prefix
 from arq.jobs import serialize_job as arq_serialize_job
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared.models import MutationJob
 
@@ -27,17 +29,34 @@ def deserialize_job(value: bytes) -> dict[str, Any]:
     return decoded
 
 
-def redis_settings(redis_url: str) -> RedisSettings:
-    settings = RedisSettings.from_dsn(redis_url)
-    settings.conn_timeout = 2
-    settings.conn_retries = 3
-    settings.conn_retry_delay = 1
-    settings.retry_on_timeout = True
-    return settings
+# Every Redis call gives up after this long: without a read timeout, a connection that Redis dropped during a
+# restart can leave a read waiting forever, and a worker loop waiting on it takes no job again.
+REDIS_SOCKET_TIMEOUT_SECONDS = 5.0
+REDIS_CONNECT_TIMEOUT_SECONDS = 2.0
+START_ATTEMPTS = 4
 
 
 async def create_job_pool(redis_url: str) -> ArqRedis:
-    return await create_pool(redis_settings(redis_url), job_serializer=serialize_job, job_deserializer=deserialize_job)
+    """arq's Redis client for `redis_url`, with connect and read timeouts, JSON job (de)serialisation."""
+    pool: ArqRedis = ArqRedis.from_url(
+        redis_url,
+        socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
+        socket_connect_timeout=REDIS_CONNECT_TIMEOUT_SECONDS,
+        health_check_interval=30,
+    )
+    pool.job_serializer = serialize_job
+    pool.job_deserializer = deserialize_job
+    pool.expires_extra_ms = expires_extra_ms
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            await pool.ping()
+            return pool
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            if attempt == START_ATTEMPTS:
+                await pool.aclose()
+                raise
+            await asyncio.sleep(1.0)
+    raise AssertionError("unreachable")
 
 
 # The same effect as arq's `enqueue_job` for each job (skip an id whose job or result key exists, else

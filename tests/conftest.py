@@ -14,6 +14,7 @@ import redis
 from devtools.infra import Infra, drop_database, start_infra, with_database
 from devtools.stack import Stack
 from devtools.stack_client import StackClient, provision_tenant
+from tests.outages import RestartableRedis
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -116,3 +117,11 @@ def isolated_stack(infra: Infra, tmp_path: Path) -> Iterator[Stack]:
         own.stop()
         for process in own.mutators:
             process.kill()
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[RestartableRedis]:
+    server = RestartableRedis(tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop()

@@ -6,23 +6,21 @@ paced at the shop's restore rate (100 points/s) and lasts long enough to be inte
 
 import asyncio
 import signal
-import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import asyncpg
-import pytest
 import redis
 
-from devtools.infra import Infra, free_loopback_port, redis_problem, redis_server_executable
+from devtools.infra import Infra
 from devtools.stack import Stack
 from devtools.stack_client import StackClient
 from tests.conftest import Merchant, make_merchant, redis_url_with_db
 from tests.expectations import expected_products, products_by_skus
+from tests.outages import assert_unhealthy_at_once, wait_until_healthy_again
 from tests.tcp_proxy import TcpProxy
 
 FAST_RECOVERY = {"MUTATOR_JOB_TIMEOUT_SECONDS": "10", "SHOPIFY_READ_PAGE_SIZE": "50"}
@@ -130,95 +128,6 @@ async def test_sigterm_finishes_the_mutation_in_flight_exits_0_and_loses_nothing
     assert (await client.sync_status(sync_id))["totals"]["progress"]["pending"] > 0
     isolated_stack.start_mutator(**FAST_RECOVERY)
     await assert_exact_final_state(client, merchant, sync_id)
-
-
-class RestartableRedis:
-    """A redis-server of this test's own, with append-only persistence, that can be stopped and started
-    again on the same port and data directory."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.port = free_loopback_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        command = [
-            redis_server_executable(), "--bind", "127.0.0.1", "--port", str(self.port), "--appendonly", "yes",
-            "--appendfsync", "always", "--dir", str(self.data_dir), "--save", "",
-        ]  # fmt: skip
-        with (self.data_dir / "redis.log").open("ab") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 10
-        while redis_problem(self.url, timeout=0.3) is not None:
-            assert time.monotonic() < deadline, "redis did not start"
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(15)
-
-
-@pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[RestartableRedis]:
-    server = RestartableRedis(tmp_path / "redis")
-    server.start()
-    yield server
-    server.stop()
-
-
-async def health_status(http: aiohttp.ClientSession, url: str) -> tuple[int, float]:
-    started = time.monotonic()
-    try:
-        async with http.get(url, timeout=aiohttp.ClientTimeout(total=5)) as response:
-            return response.status, time.monotonic() - started
-    except aiohttp.ClientError:
-        return 0, time.monotonic() - started
-
-
-def health_urls(stack: Stack) -> list[str]:
-    return [f"{stack.producer_url}/health", *(m.health_url for m in stack.mutators if m.health_url)]
-
-
-async def assert_unhealthy_at_once(http: aiohttp.ClientSession, stack: Stack) -> None:
-    """Half a second into an outage, every /health says 503, and says it promptly."""
-    await asyncio.sleep(0.5)
-    for url in health_urls(stack):
-        status, took = await health_status(http, url)
-        assert status == 503 and took < 3, (url, status, took)
-
-
-async def wait_until_healthy_again(http: aiohttp.ClientSession, stack: Stack, within_seconds: float) -> None:
-    deadline = time.monotonic() + within_seconds
-    for url in health_urls(stack):
-        while (await health_status(http, url))[0] != 200:
-            assert time.monotonic() < deadline, f"{url} did not come back by itself"
-            await asyncio.sleep(0.2)
-
-
-async def test_redis_restart_mid_run_keeps_every_process_up_and_the_state_exact(
-    infra: Infra, own_redis: RestartableRedis, tmp_path: Path, http: aiohttp.ClientSession
-) -> None:
-    stack = Stack(infra=Infra(redis_url=own_redis.url, database_url=infra.database_url), workdir=tmp_path)
-    try:
-        client, merchant, sync_id = await paced_run_under_way(stack, http)
-        mutator = stack.mutators[0]
-        own_redis.stop()
-        await assert_unhealthy_at_once(http, stack)
-        await asyncio.sleep(2.5)
-        own_redis.start()
-        await wait_until_healthy_again(http, stack, within_seconds=15)
-        assert stack.producer is not None and stack.producer.alive
-        assert mutator.alive, mutator.log_tail()
-        await assert_exact_final_state(client, merchant, sync_id)
-        assert mutator.alive and stack.producer.alive
-    finally:
-        stack.stop()
 
 
 async def test_producer_sigterm_exits_0_and_leaves_no_sync_hanging(
