@@ -6,8 +6,8 @@ from typing import Any
 
 from devtools.stack import Stack
 from devtools.stack_client import StackClient, provision_tenant
-from producer.planning.desired_products import build_desired_products
-from producer.planning.product_plan import plan_product_changes
+from producer.resources.products.desired import build_desired_products
+from producer.resources.products.plan import plan_product_changes
 
 
 def expected_creates(raw_products: list[dict[str, Any]]) -> int:

@@ -92,8 +92,8 @@ def now_utc() -> str:
 def producer_phases(log_path: Path, sync_id: str) -> dict[str, float | None]:
     """Seconds of pull, plan, record + enqueue of one sync, from the producer's JSON log timestamps.
 
-    Events (producer/sync_runner.py, producer/product_sync.py): "sync started" → "pulled" → "planned"
-    → "sync planned and queued".
+    Events (producer/pipeline/runner.py and each resource's step): "sync started" → "pulled" → "planned"
+    → "queued" (the first of each, so for a one-step sync).
     """
     seen: dict[str, datetime] = {}
     try:
@@ -117,8 +117,8 @@ def producer_phases(log_path: Path, sync_id: str) -> dict[str, float | None]:
     return {
         "pull_seconds": between("sync started", "pulled"),
         "plan_seconds": between("pulled", "planned"),
-        "record_and_enqueue_seconds": between("planned", "sync planned and queued"),
-        "plan_and_enqueue_seconds": between("pulled", "sync planned and queued"),
+        "record_and_enqueue_seconds": between("planned", "queued"),
+        "plan_and_enqueue_seconds": between("pulled", "queued"),
     }
 
 

@@ -51,6 +51,15 @@ class StackClient:
         status, answer = await self._json("PUT", url, json=record)
         assert status in (200, 201), answer
 
+    async def replace_unleashed_products(self, api_id: str, records: list[dict[str, Any]]) -> None:
+        """The account's catalogue becomes exactly these records."""
+        for existing in await self.unleashed_products(api_id):
+            url = f"{self.sandbox_url}/_sandbox/unleashed/accounts/{api_id}/products/{existing['ProductCode']}"
+            async with self.session.delete(url) as response:
+                assert response.status in (204, 404), await response.text()
+        for record in records:
+            await self.put_unleashed_product(api_id, record["ProductCode"], record)
+
     async def shop_products(self, shop: str) -> list[dict[str, Any]]:
         status, answer = await self._json("GET", f"{self.sandbox_url}/_sandbox/shops/{shop}/products")
         assert status == 200, answer

@@ -9,7 +9,9 @@ import structlog
 from arq import Retry
 from pydantic import ValidationError
 
-from mutator.paced_shopify import MUTATION_COST, PacedShopify, PacingDeferred
+from mutator.effects import EFFECTS, Effect, UserErrors
+from mutator.effects.base import mutation_payload
+from mutator.paced_shopify import PacedShopify, PacingDeferred
 from mutator.record_batcher import JobRecordBatcher
 from shared import job_records
 from shared.logs import get_logger
@@ -23,6 +25,7 @@ log = get_logger(__name__)
 
 DEPS = "mutator_deps"
 RECORDING_RETRY_SECONDS = 2.0
+LOOKUP_COST = 5.0
 
 
 @dataclass(frozen=True)
@@ -36,20 +39,6 @@ class MutatorDeps:
     records: JobRecordBatcher
 
 
-class UserErrors(Exception):
-    """Shopify refused the input (userErrors): permanent, with Shopify's own message."""
-
-
-def _payload_of(data: dict[str, Any]) -> dict[str, Any]:
-    (payload,) = data.values()
-    if not isinstance(payload, dict):
-        raise ShopifyPermanentError(ErrorClass.INVALID_PAYLOAD, "mutation answered with no payload")
-    errors = payload.get("userErrors") or []
-    if errors:
-        raise UserErrors("; ".join(f"{'.'.join(e.get('field') or [])}: {e.get('message')}" for e in errors))
-    return payload
-
-
 def retry_delay(settings: Settings, attempt: int, retry_after: float | None) -> float:
     """Retry-After when Shopify gives one, else exponential backoff with jitter, capped."""
     if retry_after is not None:
@@ -58,11 +47,21 @@ def retry_delay(settings: Settings, attempt: int, retry_after: float | None) -> 
     return base / 2 + random.uniform(0, base / 2)
 
 
+def effect_of(job: MutationJob) -> Effect:
+    effect = EFFECTS.get((job.entity_kind, job.action))
+    if effect is None:
+        raise ShopifyPermanentError(
+            ErrorClass.INVALID_PAYLOAD, f"no mutation for {job.action.value} of {job.entity_kind.value}"
+        )
+    return effect
+
+
 async def _send_as(deps: MutatorDeps, job: MutationJob, tenant: Tenant) -> dict[str, Any]:
+    effect = effect_of(job)
     result = await deps.shopify.execute(
-        tenant, ALL_DOCUMENTS[job.document], job.variables, cost=MUTATION_COST, ticket=job.job_id
+        tenant, ALL_DOCUMENTS[effect.document], job.variables, cost=effect.cost, ticket=job.job_id
     )
-    return _payload_of(result.data)
+    return mutation_payload(result.data)
 
 
 async def send_mutation(deps: MutatorDeps, job: MutationJob) -> dict[str, Any]:
@@ -147,23 +146,31 @@ async def _apply(deps: MutatorDeps, job: MutationJob) -> str:
 
 
 async def _send_and_record(deps: MutatorDeps, job: MutationJob, attempts: int) -> str:
-    payload = await send_mutation(deps, job)
-    product = payload.get("product") or {}
-    shopify_id = product.get("id") or job.shopify_id
-    if not shopify_id:
-        return await _dead_letter(deps, job, ErrorClass.INVALID_PAYLOAD, "Shopify returned no product id")
-    variants = (product.get("variants") or {}).get("nodes") or []
-    details = {
-        "handle": product.get("handle"),
-        "variants": {
-            v["sku"]: {"id": v["id"], "inventoryItemId": (v.get("inventoryItem") or {}).get("id")}
-            for v in variants
-            if v.get("sku")
-        },
-    }
-    await deps.records.mark_succeeded(job, shopify_id=shopify_id, status=product.get("status"), details=details)
-    log.debug("mutation applied", action=job.action.value, shopify_id=shopify_id, attempt=attempts)
+    effect = effect_of(job)
+    try:
+        rows = effect.read(job, await send_mutation(deps, job))
+    except UserErrors as errors:
+        recovered = await effect.recover(job, errors, _lookup(deps, job)) if effect.recover else None
+        if recovered is None:
+            raise
+        log.info("change found already applied; recorded", reason=str(errors))
+        rows = recovered
+    await deps.records.mark_succeeded(job, rows)
+    log.debug("mutation applied", action=job.action.value, attempt=attempts)
     return "succeeded"
+
+
+def _lookup(deps: MutatorDeps, job: MutationJob) -> Any:
+    """A query (never a mutation) a recovery may make, paced like any request to the shop."""
+
+    async def lookup(document: str, variables: dict[str, Any]) -> dict[str, Any]:
+        tenant = await deps.tenants.get(job.domain)
+        result = await deps.shopify.execute(
+            tenant, ALL_DOCUMENTS[document], variables, cost=LOOKUP_COST, ticket=f"{job.job_id}:lookup"
+        )
+        return result.data
+
+    return lookup
 
 
 async def _retry_or_give_up(

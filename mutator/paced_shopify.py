@@ -13,8 +13,6 @@ from shared.shopify_client import (
 )
 from shared.tenants import Tenant
 
-MUTATION_COST = 10.0
-
 
 class PacingDeferred(Exception):
     """The shop's budget has no room soon; the job goes back to the queue for `wait_seconds`."""

@@ -10,7 +10,7 @@ from typing import Any
 
 import asyncpg
 
-from shared.models import MutationJob
+from shared.models import MirrorRow, MutationJob
 
 MAX_BATCH = 256
 
@@ -58,9 +58,7 @@ class Start:
 @dataclass
 class _Success:
     job: MutationJob
-    shopify_id: str
-    status: str | None
-    details: dict[str, Any]
+    rows: list[MirrorRow]
     done: "asyncio.Future[None]"
 
 
@@ -90,12 +88,10 @@ class JobRecordBatcher:
         self._wakeup.set()
         return await future
 
-    async def mark_succeeded(
-        self, job: MutationJob, *, shopify_id: str, status: str | None, details: dict[str, Any]
-    ) -> None:
-        """Record success and what Shopify now holds for the entity."""
+    async def mark_succeeded(self, job: MutationJob, rows: list[MirrorRow]) -> None:
+        """Record success and what Shopify now holds for the entities the job wrote (every row has its id)."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._succeeded.append(_Success(job, shopify_id, status, details, future))
+        self._succeeded.append(_Success(job, rows, future))
         self._wakeup.set()
         await future
 
@@ -133,20 +129,22 @@ class JobRecordBatcher:
         if not batch:
             return
         # One row per entity and statement: a later success for the same entity wins.
-        latest = {(s.job.domain, s.job.entity_kind.value, s.job.entity_key): s for s in batch}
+        latest = {
+            (s.job.domain, row.entity_kind.value, row.entity_key): (s.job.domain, row) for s in batch for row in s.rows
+        }
         rows = list(latest.values())
         try:
             await self._pool.execute(
                 _MARK_SUCCEEDED,
                 [s.job.job_id for s in batch],
-                [s.job.domain for s in rows],
-                [s.job.entity_kind.value for s in rows],
-                [s.job.entity_key for s in rows],
-                [s.shopify_id for s in rows],
-                [s.job.content_hash for s in rows],
-                [s.status for s in rows],
-                [json.dumps(s.job.skus) for s in rows],  # text: asyncpg reads nested lists as dimensions
-                [s.details for s in rows],
+                [domain for domain, _ in rows],
+                [row.entity_kind.value for _, row in rows],
+                [row.entity_key for _, row in rows],
+                [row.shopify_id for _, row in rows],
+                [row.content_hash for _, row in rows],
+                [row.status for _, row in rows],
+                [json.dumps(row.skus) for _, row in rows],  # text: asyncpg reads nested lists as dimensions
+                [row.details for _, row in rows],
             )
         except Exception as exc:
             for success in batch:

@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from producer.dead_letters import requeue_stranded_jobs
-from producer.keys import DB_POOL, HTTP_SESSION, JOB_POOL, RUNNER, SETTINGS, TENANTS
+from producer.keys import DB_POOL, HTTP_SESSION, JOB_POOL, PIPELINE, SETTINGS, TENANTS
 from producer.middleware import error_middleware
-from producer.product_sync import SyncContext
+from producer.pipeline.requeue import requeue_stranded_jobs
+from producer.pipeline.runner import Pipeline
+from producer.pipeline.step import StepContext
+from producer.resources import STEPS
 from producer.routes import routes
-from producer.sync_runner import SyncRunner
 from shared.db import apply_migrations, create_pool
 from shared.jobqueue import create_job_pool
 from shared.logs import get_logger
@@ -47,9 +48,10 @@ async def http_session(app: web.Application) -> AsyncIterator[None]:
     await session.close()
 
 
-async def sync_runner(app: web.Application) -> AsyncIterator[None]:
+async def pipeline(app: web.Application) -> AsyncIterator[None]:
+    """The loop that carries every open sync forward (see producer.pipeline.runner)."""
     settings = app[SETTINGS]
-    context = SyncContext(
+    context = StepContext(
         settings=settings,
         pool=app[DB_POOL],
         job_pool=app[JOB_POOL],
@@ -58,10 +60,11 @@ async def sync_runner(app: web.Application) -> AsyncIterator[None]:
             app[HTTP_SESSION], settings.shopify_graphql_url_template, settings.shopify_api_version
         ),
     )
-    runner = SyncRunner(context, app[TENANTS])
-    app[RUNNER] = runner
+    running = Pipeline(context, app[TENANTS], STEPS)
+    app[PIPELINE] = running
+    running.start()
     yield
-    await runner.close()
+    await running.close()
 
 
 async def stranded_job_sweeper(app: web.Application) -> AsyncIterator[None]:
@@ -90,6 +93,6 @@ async def stranded_job_sweeper(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=1024**2)
     app[SETTINGS] = settings
-    app.cleanup_ctx.extend([database, redis_queues, http_session, sync_runner, stranded_job_sweeper])
+    app.cleanup_ctx.extend([database, redis_queues, http_session, pipeline, stranded_job_sweeper])
     app.add_routes(routes)
     return app

@@ -5,7 +5,7 @@ import asyncpg
 from aiohttp import web
 from arq import ArqRedis
 
-from producer.sync_runner import SyncRunner
+from producer.pipeline.runner import Pipeline
 from shared.settings import Settings
 from shared.tenants import TenantStore
 
@@ -14,4 +14,4 @@ DB_POOL = web.AppKey("db_pool", asyncpg.Pool)
 JOB_POOL = web.AppKey("job_pool", ArqRedis)
 HTTP_SESSION = web.AppKey("http_session", aiohttp.ClientSession)
 TENANTS = web.AppKey("tenants", TenantStore)
-RUNNER = web.AppKey("sync_runner", SyncRunner)
+PIPELINE = web.AppKey("pipeline", Pipeline)

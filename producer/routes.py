@@ -8,12 +8,11 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from producer.auth import ANONYMOUS_ADMIN, Caller, authenticate
-from producer.dead_letters import list_dead_letters, replay_dead_letters
-from producer.keys import DB_POOL, JOB_POOL, RUNNER, SETTINGS, TENANTS
+from producer.keys import DB_POOL, JOB_POOL, PIPELINE, SETTINGS, TENANTS
 from producer.middleware import ApiError
-from producer.queue_stats import queue_counts
-from producer.sync_records import read_sync_status
-from producer.sync_runner import AVAILABLE_STEPS
+from producer.pipeline import views
+from producer.pipeline.requeue import replay_dead_letters
+from producer.resources import COMPREHENSIVE, STEPS
 from shared.models import SyncStep
 
 routes = web.RouteTableDef()
@@ -90,12 +89,12 @@ async def start_sync(request: web.Request, kind: str, steps: list[SyncStep]) -> 
     caller = caller_of(request)
     body = await read_body(request, SyncRequest)
     require_domain(caller, body.domain)
-    runner = request.app[RUNNER]
-    if not runner.accepting:
+    pipeline = request.app[PIPELINE]
+    if not pipeline.accepting:
         raise ApiError(503, "shutting_down", "the producer is shutting down")
     if not await request.app[TENANTS].exists(body.domain):
         raise ApiError(404, "unknown_tenant", f"no tenant hash 'tenant:{body.domain}' in Redis")
-    sync_id = await runner.start(body.domain, kind, steps, body.dry_run)
+    sync_id = await pipeline.start_sync(body.domain, kind, steps, body.dry_run)
     return web.json_response(
         {
             "success": True,
@@ -103,7 +102,6 @@ async def start_sync(request: web.Request, kind: str, steps: list[SyncStep]) -> 
             "syncId": sync_id,
             "statusUrl": f"/api/v2/syncs/{sync_id}",
             "steps": [step.value for step in steps],
-            "notYetAvailable": [s.value for s in SyncStep if s not in AVAILABLE_STEPS],
         },
         status=202,
     )
@@ -111,12 +109,14 @@ async def start_sync(request: web.Request, kind: str, steps: list[SyncStep]) -> 
 
 @routes.post("/api/v2/comprehensive-sync")
 async def comprehensive_sync(request: web.Request) -> web.Response:
-    return await start_sync(request, "comprehensive", list(AVAILABLE_STEPS))
+    return await start_sync(request, "comprehensive", list(COMPREHENSIVE))
 
 
-@routes.post("/api/v2/sync-products")
-async def sync_products(request: web.Request) -> web.Response:
-    return await start_sync(request, "products", [SyncStep.PRODUCTS])
+def _one_step_route(step: SyncStep) -> Any:
+    async def handler(request: web.Request) -> web.Response:
+        return await start_sync(request, step.value, [step])
+
+    return handler
 
 
 async def not_yet_available(request: web.Request) -> web.Response:
@@ -126,14 +126,14 @@ async def not_yet_available(request: web.Request) -> web.Response:
     raise ApiError(501, "not_implemented", f"{request.path} is not available in this release yet")
 
 
-for _part in ("customers", "locations", "inventory", "promidata"):
-    routes.post(f"/api/v2/sync-{_part}")(not_yet_available)
+for _step in SyncStep:
+    routes.post(f"/api/v2/sync-{_step.value}")(_one_step_route(_step) if _step in STEPS else not_yet_available)
 
 
 @routes.get("/api/v2/syncs/{sync_id}")
 async def sync_status(request: web.Request) -> web.Response:
     caller = caller_of(request)
-    status = await read_sync_status(request.app[DB_POOL], request.match_info["sync_id"])
+    status = await views.sync_status(request.app[DB_POOL], request.match_info["sync_id"])
     if status is None:
         raise ApiError(404, "unknown_sync", "no such sync")
     require_domain(caller, status["domain"])
@@ -144,7 +144,7 @@ async def sync_status(request: web.Request) -> web.Response:
 async def queues(request: web.Request) -> web.Response:
     caller = caller_of(request)
     domains = None if caller.sees_all else sorted(caller.domains)
-    return web.json_response({"queues": await queue_counts(request.app[DB_POOL], domains)})
+    return web.json_response({"queues": await views.queue_counts(request.app[DB_POOL], domains)})
 
 
 @routes.get("/api/v2/dead-letters")
@@ -154,7 +154,7 @@ async def dead_letters(request: web.Request) -> web.Response:
     if not domain:
         raise ApiError(422, "invalid_query", "query parameter 'domain' is required")
     require_domain(caller, domain)
-    return web.json_response({"items": await list_dead_letters(request.app[DB_POOL], domain)})
+    return web.json_response({"items": await views.dead_letters(request.app[DB_POOL], domain)})
 
 
 @routes.post("/api/v2/dead-letters/replay")

@@ -1,31 +1,53 @@
 """PostgreSQL records of mutation jobs and of the Shopify mirror, shared by producer and mutator."""
 
+from dataclasses import dataclass
+
 import asyncpg
 
 from shared.models import MutationJob
 
 
-async def record_planned_jobs(conn: asyncpg.Connection, jobs: list[MutationJob]) -> list[str]:
-    """Insert the planned jobs of a sync; return the ids that now need to be queued.
+@dataclass(frozen=True)
+class RecordedJob:
+    job_id: str
+    outcome: str
+    wave: int
 
-    A job id already unfinished (queued, running, retrying) belongs to the sync that queued it and is not
-    queued twice. A finished one with the same id (the same change planned again, e.g. after it failed)
-    is revived for this sync.
+
+async def record_planned_jobs(
+    conn: asyncpg.Connection, jobs: list[MutationJob], waves: list[int] | None = None
+) -> list[RecordedJob]:
+    """Insert the planned jobs of a sync step; return those that now belong to this sync.
+
+    A job id already unfinished (held, queued, running, retrying) belongs to the sync that planned it first
+    and is not queued twice, but its change is planned again now (`planned_at`), so an older change of the
+    same entity that is still waiting is superseded by it. A finished one with the same id (the same change
+    planned again, e.g. after it failed) is revived for this sync. Jobs of a wave above 0 are `held` until
+    the earlier waves of their step have ended.
     """
     if not jobs:
         return []
+    wave_of = waves or [0] * len(jobs)
     rows = await conn.fetch(
         """
         INSERT INTO mutation_jobs AS j (job_id, sync_id, domain, step, queue, action, entity_kind,
-                                        entity_key, content_hash, payload)
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                             $7::text[], $8::text[], $9::text[], $10::jsonb[])
+                                        entity_key, content_hash, payload, wave, outcome)
+        SELECT u.*, CASE WHEN u.wave > 0 THEN 'held' ELSE 'queued' END
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                    $7::text[], $8::text[], $9::text[], $10::jsonb[], $11::int[])
+             AS u(job_id, sync_id, domain, step, queue, action, entity_kind, entity_key, content_hash, payload, wave)
         ON CONFLICT (job_id) DO UPDATE
-            SET sync_id = EXCLUDED.sync_id, payload = EXCLUDED.payload, outcome = 'queued', attempts = 0,
-                error_class = NULL, error_message = NULL, started_at = NULL, finished_at = NULL,
-                updated_at = now(), planned_at = clock_timestamp()
-            WHERE j.outcome IN ('succeeded', 'failed')
-        RETURNING job_id
+            SET sync_id = CASE WHEN j.outcome IN ('succeeded', 'failed') THEN EXCLUDED.sync_id ELSE j.sync_id END,
+                payload = CASE WHEN j.outcome IN ('succeeded', 'failed') THEN EXCLUDED.payload ELSE j.payload END,
+                wave = CASE WHEN j.outcome IN ('succeeded', 'failed') THEN EXCLUDED.wave ELSE j.wave END,
+                attempts = CASE WHEN j.outcome IN ('succeeded', 'failed') THEN 0 ELSE j.attempts END,
+                error_class = CASE WHEN j.outcome IN ('succeeded', 'failed') THEN NULL ELSE j.error_class END,
+                error_message = CASE WHEN j.outcome IN ('succeeded', 'failed') THEN NULL ELSE j.error_message END,
+                started_at = CASE WHEN j.outcome IN ('succeeded', 'failed') THEN NULL ELSE j.started_at END,
+                finished_at = NULL,
+                outcome = CASE WHEN j.outcome IN ('succeeded', 'failed') THEN EXCLUDED.outcome ELSE j.outcome END,
+                updated_at = now(), planned_at = now()
+        RETURNING j.job_id, j.sync_id, j.outcome, j.wave
         """,
         [job.job_id for job in jobs],
         [job.sync_id for job in jobs],
@@ -37,8 +59,10 @@ async def record_planned_jobs(conn: asyncpg.Connection, jobs: list[MutationJob])
         [job.entity_key for job in jobs],
         [job.content_hash for job in jobs],
         [job.model_dump(mode="json") for job in jobs],
+        wave_of,
     )
-    return [row["job_id"] for row in rows]
+    sync_ids = {job.sync_id for job in jobs}
+    return [RecordedJob(row["job_id"], row["outcome"], row["wave"]) for row in rows if row["sync_id"] in sync_ids]
 
 
 async def mark_job_retrying(pool: asyncpg.Pool, job_id: str, message: str, *, counts: bool = True) -> None:

@@ -17,13 +17,51 @@ class SyncStep(StrEnum):
 
 
 class MutationAction(StrEnum):
+    """What one job does to its entity. The brief's status counts fold them into creates / updates / archives."""
+
     CREATE = "create"
     UPDATE = "update"
     ARCHIVE = "archive"
+    ACTIVATE = "activate"
+    DEACTIVATE = "deactivate"
+
+    @property
+    def counted_as(self) -> str:
+        """The brief's `planned` key this action counts under."""
+        if self is MutationAction.CREATE:
+            return "creates"
+        if self in (MutationAction.ARCHIVE, MutationAction.DEACTIVATE):
+            return "archives"
+        return "updates"
 
 
 class EntityKind(StrEnum):
+    """What a job changes, and what a mirror row describes."""
+
     PRODUCT = "product"
+    LOCATION = "location"
+    CUSTOMER = "customer"
+    CUSTOMER_CODE_DEFINITION = "customer_code_definition"
+    INVENTORY_ITEM = "inventory_item"  # stocking one item at the locations it is missing from
+    INVENTORY_LEVELS = "inventory_levels"  # one batch of `available` quantities (jobs only)
+    INVENTORY_LEVEL = "inventory_level"  # one item at one location (mirror rows only)
+
+
+class MirrorRow(BaseModel):
+    """What the mirror holds for one entity once a job that writes it has succeeded.
+
+    The producer says what it expects (hash, status, SKUs, details it knows); the mutator adds what only
+    Shopify's answer tells (the id of something created, variant ids)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    entity_kind: EntityKind
+    entity_key: str
+    content_hash: str
+    status: str | None = None
+    skus: tuple[str, ...] = ()
+    shopify_id: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
 
 
 class MutationJob(BaseModel):
@@ -38,19 +76,29 @@ class MutationJob(BaseModel):
     queue: Queue
     action: MutationAction
     entity_kind: EntityKind
-    entity_key: str = Field(description="Our stable key of the entity, e.g. the product group key")
+    entity_key: str = Field(description="Our stable key of the entity, e.g. a product's key or a warehouse code")
     content_hash: str = Field(description="Hash of the desired state this job writes")
     document: str = Field(description="Name of the GraphQL document in shared.shopify_documents")
     variables: dict[str, Any]
     shopify_id: str | None = Field(default=None, description="Known Shopify GID for update/archive")
-    skus: list[str] = Field(default_factory=list, description="SKUs, to adopt instead of duplicating")
+    writes: tuple[MirrorRow, ...] = Field(default=(), description="Mirror rows this job leaves once it succeeds")
 
 
 class JobOutcome(StrEnum):
-    """Where one mutation job is. `failed` jobs are the dead letters, kept with their reason."""
+    """Where one mutation job is. `held` jobs wait for an earlier wave of their step; `failed` jobs are the dead
+    letters, kept with their reason."""
 
+    HELD = "held"
     QUEUED = "queued"
     RUNNING = "running"
     RETRYING = "retrying"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+
+
+UNFINISHED_OUTCOMES: tuple[str, ...] = (
+    JobOutcome.HELD.value,
+    JobOutcome.QUEUED.value,
+    JobOutcome.RUNNING.value,
+    JobOutcome.RETRYING.value,
+)

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     requeue_stranded_after_seconds: float = Field(default=120.0, gt=0)
     requeue_interval_seconds: float = Field(default=30.0, gt=0)
     tenant_cache_seconds: float = Field(default=2.0, ge=0)
+    # A producer holds a step it runs under a lease it renews; a dead producer's step is taken over after this.
+    pipeline_lease_seconds: float = Field(default=30.0, ge=3)
+    # Mass-archive guard: a pull with fewer than this share of the last good pull's records (and more than
+    # `..._min_lost` fewer) is refused, never promoted or planned. 0 turns the guard off.
+    source_shrink_guard_share: float = Field(default=0.5, ge=0, le=1)
+    source_shrink_guard_min_lost: int = Field(default=10, ge=0)
     log_level: str = "INFO"
 
 

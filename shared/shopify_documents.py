@@ -15,8 +15,23 @@ PRODUCT_SET: Final = _load("product_set")
 PRODUCT_ARCHIVE: Final = _load("product_archive")
 PRODUCT_VARIANTS_PAGE: Final = _load("product_variants_page")
 
+LOCATIONS_PAGE: Final = _load("locations_page")
+CUSTOMERS_PAGE: Final = _load("customers_page")
+CUSTOMER_CODE_DEFINITIONS: Final = _load("customer_code_definitions")
+
 ALL_DOCUMENTS: Final[dict[str, str]] = {
     "ProductSet": PRODUCT_SET,
     "ProductArchive": PRODUCT_ARCHIVE,
     "ProductVariantsPage": PRODUCT_VARIANTS_PAGE,
+    "LocationAdd": _load("location_add"),
+    "LocationEdit": _load("location_edit"),
+    "LocationActivate": _load("location_activate"),
+    "LocationDeactivate": _load("location_deactivate"),
+    "LocationsPage": LOCATIONS_PAGE,
+    "CustomerCodeDefinition": _load("customer_code_definition"),
+    "CustomerCodeDefinitions": CUSTOMER_CODE_DEFINITIONS,
+    "CustomerSet": _load("customer_set"),
+    "CustomersPage": CUSTOMERS_PAGE,
+    "InventoryActivate": _load("inventory_activate"),
+    "InventorySetQuantities": _load("inventory_set_quantities"),
 }

@@ -7,19 +7,19 @@ paced at the shop's restore rate (100 points/s) and lasts long enough to be inte
 import asyncio
 import signal
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import asyncpg
+import pytest
 import redis
 
 from devtools.infra import Infra
 from devtools.stack import Stack
 from devtools.stack_client import StackClient
 from tests.conftest import Merchant, make_merchant, redis_url_with_db
-from tests.expectations import expected_products, products_by_skus
+from tests.expectations import assert_exact_products, expected_products
 from tests.outages import assert_unhealthy_at_once, wait_until_healthy_again
 from tests.tcp_proxy import TcpProxy
 
@@ -46,12 +46,11 @@ async def wait_for_progress(client: StackClient, sync_id: str, succeeded: int) -
 async def assert_exact_final_state(client: StackClient, merchant: Merchant, sync_id: str) -> dict[str, Any]:
     status = await client.wait_for_sync(sync_id, within_seconds=180)
     assert status["state"] == "completed", status
-    expected = expected_products(await client.unleashed_products(merchant.api_id))
+    records = await client.unleashed_products(merchant.api_id)
+    expected = expected_products(records)
     assert status["totals"]["progress"] == {"succeeded": len(expected), "failed": 0, "pending": 0}
     shop_products = await client.shop_products(merchant.shop)
-    skus = Counter(v["sku"] for product in shop_products for v in product["variants"])
-    assert max(skus.values()) == 1, "a SKU exists twice"
-    assert set(products_by_skus(shop_products)) == set(expected)
+    assert_exact_products(shop_products, records)
     assert len(shop_products) == len(expected), "a product was duplicated"
     return status
 
@@ -130,23 +129,44 @@ async def test_sigterm_finishes_the_mutation_in_flight_exits_0_and_loses_nothing
     await assert_exact_final_state(client, merchant, sync_id)
 
 
-async def test_producer_sigterm_exits_0_and_leaves_no_sync_hanging(
-    isolated_stack: Stack, http: aiohttp.ClientSession
+async def slow_unleashed_pull(client: StackClient, merchant: Merchant, failures: int) -> None:
+    """The next `failures` Unleashed requests answer 503 with Retry-After 1 s: the pull takes that long."""
+    url = f"{client.sandbox_url}/_sandbox/unleashed/accounts/{merchant.api_id}/faults"
+    async with client.session.post(url, json={"status": 503, "count": failures, "retry_after": 1}) as response:
+        assert response.status == 200, await response.text()
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
+async def test_a_producer_stopped_mid_sync_and_started_again_finishes_the_sync(
+    isolated_stack: Stack, http: aiohttp.ClientSession, stop_signal: signal.Signals
 ) -> None:
+    """SIGTERM: exit 0 within 30 s (a step under way finishes or is handed back); SIGKILL: its lease runs out.
+    Either way the producer started again carries the sync on to `completed`, exact and without duplicate."""
+    short_lease = {"PIPELINE_LEASE_SECONDS": "3"}
     isolated_stack.start_sandbox()
-    producer = isolated_stack.start_producer()
+    producer = isolated_stack.start_producer(**short_lease)
     client = stack_client(isolated_stack, http)
     merchant = await make_merchant(client, isolated_stack.infra, size=300, seed=33)
+    await slow_unleashed_pull(client, merchant, failures=3)
     sync_id = await client.start_sync(merchant.domain)
-    producer.signal(signal.SIGTERM)
+    while (await client.sync_status(sync_id))["steps"]["products"]["state"] != "pulling":
+        await asyncio.sleep(0.05)
+    started = time.monotonic()
+    producer.signal(stop_signal)
     exit_code = await asyncio.to_thread(producer.popen.wait, 35)
-    assert exit_code == 0, producer.log_tail()
-    restarted = isolated_stack.start_producer()
-    assert restarted.alive
-    status = await client.sync_status(sync_id)
-    assert status["state"] in ("queued", "completed", "failed"), status["state"]
-    if status["state"] == "failed":
-        assert any(e["kind"] == "interrupted" for e in status["errors"])
+    if stop_signal is signal.SIGTERM:
+        assert exit_code == 0, producer.log_tail()
+        assert time.monotonic() - started < 30
+    connection = await asyncpg.connect(isolated_stack.infra.database_url)
+    try:
+        step_state = await connection.fetchval("SELECT state FROM sync_steps WHERE sync_id = $1", sync_id)
+    finally:
+        await connection.close()
+    # SIGTERM lets the step it runs finish within the grace period; SIGKILL leaves it mid-pull.
+    assert step_state in (("pulling", "queued") if stop_signal is signal.SIGTERM else ("pulling",)), step_state
+    isolated_stack.start_producer(**short_lease)
+    isolated_stack.start_mutator()
+    await assert_exact_final_state(client, merchant, sync_id)
 
 
 async def test_a_busy_throttled_shop_does_not_starve_another_shop(

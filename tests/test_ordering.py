@@ -4,6 +4,7 @@ a deferral), Shopify ends with the newer one."""
 import asyncio
 import time
 from decimal import Decimal
+from typing import Any
 
 import aiohttp
 import asyncpg
@@ -11,8 +12,8 @@ import redis
 
 from devtools.stack import Stack
 from devtools.stack_client import StackClient
-from tests.conftest import make_merchant
-from tests.expectations import live_singles, products_by_skus
+from tests.conftest import Merchant, make_merchant
+from tests.expectations import assert_one_live_variant_per_sku, live_singles, products_by_skus
 
 
 async def wait_until_queued(client: StackClient, sync_id: str) -> None:
@@ -20,14 +21,21 @@ async def wait_until_queued(client: StackClient, sync_id: str) -> None:
         await asyncio.sleep(0.05)
 
 
+async def one_product_merchant(
+    stack: Stack, http: aiohttp.ClientSession, seed: int
+) -> tuple[StackClient, Merchant, dict[str, Any]]:
+    """Sandbox and producer (no mutator yet), a small merchant, and one of its single products."""
+    stack.start_sandbox()
+    stack.start_producer()
+    client = StackClient(http, stack.sandbox_url, stack.producer_url, stack.jwt_secret)
+    merchant = await make_merchant(client, stack.infra, size=10, seed=seed)
+    return client, merchant, live_singles(await client.unleashed_products(merchant.api_id))[0]
+
+
 async def test_an_older_change_that_runs_last_does_not_overwrite_a_newer_one(
     isolated_stack: Stack, http: aiohttp.ClientSession
 ) -> None:
-    isolated_stack.start_sandbox()
-    isolated_stack.start_producer()
-    client = StackClient(http, isolated_stack.sandbox_url, isolated_stack.producer_url, isolated_stack.jwt_secret)
-    merchant = await make_merchant(client, isolated_stack.infra, size=10, seed=51)
-    record = live_singles(await client.unleashed_products(merchant.api_id))[0]
+    client, merchant, record = await one_product_merchant(isolated_stack, http, seed=51)
     code = record["ProductCode"]
     await client.put_unleashed_product(merchant.api_id, code, {**record, "DefaultSellPrice": 11.0})
     older_sync = await client.start_sync(merchant.domain)
@@ -50,7 +58,9 @@ async def test_an_older_change_that_runs_last_does_not_overwrite_a_newer_one(
         isolated_stack.start_mutator()
         for sync_id in (newer_sync, older_sync):
             assert (await client.wait_for_sync(sync_id, within_seconds=60))["state"] == "completed"
-        product = products_by_skus(await client.shop_products(merchant.shop))[frozenset([code])]
+        shop_products = await client.shop_products(merchant.shop)
+        assert_one_live_variant_per_sku(shop_products)
+        product = products_by_skus(shop_products)[frozenset([code])]
         assert Decimal(product["variants"][0]["price"]) == Decimal("22.00")
         superseded = await connection.fetchval(
             "SELECT count(*) FROM mutation_jobs WHERE sync_id = $1 AND entity_key = $2"
@@ -61,3 +71,36 @@ async def test_an_older_change_that_runs_last_does_not_overwrite_a_newer_one(
         assert superseded == 1
     finally:
         await connection.close()
+
+
+async def test_a_change_reverted_before_its_job_ran_is_sent_again(
+    isolated_stack: Stack, http: aiohttp.ClientSession
+) -> None:
+    """h0 → h1 → h0 at the source with the h1 job still queued when the third sync plans: that sync plans h0
+    against what Shopify will hold once h1 ran, so the shop ends at h0, and a re-sync after sends nothing."""
+    client, merchant, record = await one_product_merchant(isolated_stack, http, seed=53)
+    code = record["ProductCode"]
+    mutator = isolated_stack.start_mutator()
+    assert (await client.wait_for_sync(await client.start_sync(merchant.domain)))["state"] == "completed"
+    h0 = Decimal(str(record["DefaultSellPrice"])).quantize(Decimal("0.01"))
+    mutator.stop()
+    isolated_stack.mutators.remove(mutator)
+
+    await client.put_unleashed_product(merchant.api_id, code, {**record, "DefaultSellPrice": 77.0})
+    to_h1 = await client.start_sync(merchant.domain)
+    await wait_until_queued(client, to_h1)
+    await client.put_unleashed_product(merchant.api_id, code, record)
+    back_to_h0 = await client.start_sync(merchant.domain)
+    await wait_until_queued(client, back_to_h0)
+    assert (await client.sync_status(back_to_h0))["totals"]["planned"] == {"creates": 0, "updates": 1, "archives": 0}
+
+    isolated_stack.start_mutator()
+    for sync_id in (to_h1, back_to_h0):
+        assert (await client.wait_for_sync(sync_id, within_seconds=60))["state"] == "completed"
+    shop_products = await client.shop_products(merchant.shop)
+    assert_one_live_variant_per_sku(shop_products)
+    assert Decimal(products_by_skus(shop_products)[frozenset([code])]["variants"][0]["price"]) == h0
+    mutations = (await client.shop_stats(merchant.shop))["mutations"]
+    idle = await client.wait_for_sync(await client.start_sync(merchant.domain))
+    assert sum(idle["totals"]["planned"].values()) == 0
+    assert (await client.shop_stats(merchant.shop))["mutations"] == mutations

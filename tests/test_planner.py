@@ -2,14 +2,16 @@
 
 from typing import Any
 
-from producer.planning.desired_products import (
+from producer.pipeline.mirror import MirrorEntry
+from producer.resources.products.desired import (
     DEFAULT_OPTION_NAME,
+    DesiredProduct,
     build_desired_products,
     round_price,
     shopify_title,
     split_option_names,
 )
-from producer.planning.product_plan import ARCHIVE_HASH, MirrorEntry, ShopifyProduct, plan_product_changes
+from producer.resources.products.plan import ARCHIVE_HASH, ShopifyProduct, plan_product_changes
 from shared.models import MutationAction
 
 
@@ -43,6 +45,19 @@ def grouped(code: str, title: str, colour: str, size: str) -> dict[str, Any]:
             "Option 2 Value": size,
         },
     )
+
+
+def synced(desired: DesiredProduct, number: int, status: str = "ACTIVE") -> tuple[MirrorEntry, ShopifyProduct]:
+    """A product we created earlier for `desired`: its mirror row and what the shop holds."""
+    shopify_id = f"gid://shopify/Product/{number}"
+    entry = MirrorEntry(
+        entity_key=desired.key,
+        shopify_id=shopify_id,
+        content_hash=desired.content_hash(),
+        status=status,
+        skus=desired.skus,
+    )
+    return entry, ShopifyProduct(id=shopify_id, status=status, skus=desired.skus)
 
 
 def test_rounding_is_half_up_and_titles_are_cut_at_255() -> None:
@@ -120,32 +135,15 @@ def test_plan_creates_then_nothing_when_unchanged() -> None:
     desired, _ = build_desired_products([record("A1"), record("A2")])
     plan = plan_product_changes(desired, [], [])
     assert [c.action for c in plan.changes] == [MutationAction.CREATE, MutationAction.CREATE]
-    shopify = [
-        ShopifyProduct(id=f"gid://shopify/Product/{i}", status="ACTIVE", skus=(p.skus[0],))
-        for i, p in enumerate(desired)
-    ]
-    mirror = [
-        MirrorEntry(
-            entity_key=p.key, shopify_id=f"gid://shopify/Product/{i}", content_hash=p.content_hash(), status="ACTIVE"
-        )
-        for i, p in enumerate(desired)
-    ]
-    assert plan_product_changes(desired, shopify, mirror).changes == []
+    mirror, shopify = zip(*(synced(p, i) for i, p in enumerate(desired)), strict=True)
+    assert plan_product_changes(desired, list(shopify), list(mirror)).changes == []
 
 
 def test_a_changed_price_is_an_update_of_the_known_product() -> None:
     before, _ = build_desired_products([record("A1")])
     after, _ = build_desired_products([record("A1", DefaultSellPrice=11)])
-    mirror = [
-        MirrorEntry(
-            entity_key="sku:A1",
-            shopify_id="gid://shopify/Product/7",
-            content_hash=before[0].content_hash(),
-            status="ACTIVE",
-        )
-    ]
-    shopify = [ShopifyProduct(id="gid://shopify/Product/7", status="ACTIVE", skus=("A1",))]
-    (change,) = plan_product_changes(after, shopify, mirror).changes
+    entry, product = synced(before[0], 7)
+    (change,) = plan_product_changes(after, [product], [entry]).changes
     assert change.action is MutationAction.UPDATE and change.shopify_id == "gid://shopify/Product/7"
 
 
@@ -156,12 +154,18 @@ def test_existing_product_with_the_same_sku_is_adopted_not_duplicated() -> None:
     plan = plan_product_changes(desired, [merchant_product, untouched], [])
     (change,) = plan.changes
     assert change.action is MutationAction.UPDATE and change.shopify_id == "gid://shopify/Product/99"
-    assert plan.adopted == ["sku:A1"]
+    assert plan.counts["adopted"] == 1
 
 
 def test_left_the_source_is_archived_once_and_foreign_products_are_never_touched() -> None:
     mirror = [
-        MirrorEntry(entity_key="sku:GONE", shopify_id="gid://shopify/Product/1", content_hash="h", status="ACTIVE")
+        MirrorEntry(
+            entity_key="sku:GONE",
+            shopify_id="gid://shopify/Product/1",
+            content_hash="h",
+            status="ACTIVE",
+            skus=("GONE",),
+        )
     ]
     shopify = [
         ShopifyProduct(id="gid://shopify/Product/1", status="ACTIVE", skus=("GONE",)),
@@ -179,13 +183,11 @@ def test_obsolete_is_archived_if_synced_and_never_created_otherwise() -> None:
     assert desired[0].status == "ARCHIVED"
     plan = plan_product_changes(desired, [], [])
     assert plan.changes == [] and plan.notes
-    mirror = [
-        MirrorEntry(entity_key="sku:OLD", shopify_id="gid://shopify/Product/3", content_hash="old", status="ACTIVE")
-    ]
-    shopify = [ShopifyProduct(id="gid://shopify/Product/3", status="ACTIVE", skus=("OLD",))]
-    (change,) = plan_product_changes(desired, shopify, mirror).changes
+    live, _ = build_desired_products([record("OLD")])
+    entry, product = synced(live[0], 3)
+    (change,) = plan_product_changes(desired, [product], [entry]).changes
     assert change.action is MutationAction.UPDATE
-    assert change.desired is not None and change.desired.product_set_input()["status"] == "ARCHIVED"
+    assert change.variables["input"]["status"] == "ARCHIVED"
 
 
 def test_repeated_option_values_fall_back_to_sku_options_and_are_reported() -> None:
@@ -197,15 +199,18 @@ def test_repeated_option_values_fall_back_to_sku_options_and_are_reported() -> N
 
 
 def test_attribute_list_form_is_understood_too() -> None:
-    raw = record(
-        "L1",
-        AttributeSet={
-            "Attributes": [
-                {"Name": "Product Title", "Value": "Cap"},
-                {"Name": "Option Names", "Value": "Colour"},
-                {"Name": "Option 1 Value", "Value": "Green"},
-            ]
-        },
-    )
-    desired, _ = build_desired_products([raw])
+    raws = [
+        record(
+            code,
+            AttributeSet={
+                "Attributes": [
+                    {"Name": "Product Title", "Value": "Cap"},
+                    {"Name": "Option Names", "Value": "Colour"},
+                    {"Name": "Option 1 Value", "Value": colour},
+                ]
+            },
+        )
+        for code, colour in (("L1", "Green"), ("L2", "Blue"))
+    ]
+    desired, _ = build_desired_products(raws)
     assert desired[0].key == "title:cap" and desired[0].option_names == ("Colour",)

@@ -1,13 +1,18 @@
 """A products sync end to end on real processes: Unleashed (sandbox) → producer → arq → mutator → Shopify."""
 
 from collections import Counter
-from decimal import Decimal
 from typing import Any
 
 from devtools.infra import Infra
 from devtools.stack_client import StackClient
 from tests.conftest import make_merchant
-from tests.expectations import expected_products, live_singles, products_by_skus
+from tests.expectations import (
+    assert_exact_products,
+    assert_one_live_variant_per_sku,
+    expected_products,
+    live_singles,
+    products_by_skus,
+)
 
 SYNC_SIZE = 300
 
@@ -29,16 +34,8 @@ async def test_products_sync_leaves_exactly_the_expected_products(client: StackC
     assert products_step["progress"] == {"succeeded": len(expected), "failed": 0, "pending": 0}
 
     shop_products = await client.shop_products(merchant.shop)
-    all_skus = [variant["sku"] for product in shop_products for variant in product["variants"]]
-    assert len(all_skus) == len(set(all_skus)), "a SKU exists twice"
-    actual = products_by_skus(shop_products)
-    assert set(actual) == set(expected)
-    for skus, want in expected.items():
-        product = actual[skus]
-        assert product["title"] == want.title
-        assert product["status"] == want.status
-        for variant in product["variants"]:
-            assert Decimal(variant["price"]) == Decimal(want.prices_by_sku[variant["sku"]]), variant["sku"]
+    assert len(shop_products) == len(expected)
+    assert_exact_products(shop_products, records)
     grouped = [p for p in shop_products if len(p["variants"]) > 1]
     assert grouped, "products sharing a ProductTitle must be grouped"
     for product in grouped:
@@ -72,7 +69,9 @@ async def test_obsolete_and_removed_products_end_archived_never_deleted(client: 
     assert status["state"] == "completed"
     assert status["totals"]["planned"] == {"creates": 0, "updates": 2, "archives": 0}
 
-    after = products_by_skus(await client.shop_products(merchant.shop))
+    shop_products = await client.shop_products(merchant.shop)
+    assert_exact_products(shop_products, await client.unleashed_products(merchant.api_id))
+    after = products_by_skus(shop_products)
     assert len(after) == len(before), "nothing is deleted"
     obsolete_product = after[frozenset([made_obsolete["ProductCode"]])]
     assert obsolete_product["status"] == "ARCHIVED"
@@ -101,7 +100,7 @@ async def test_malformed_records_are_skipped_and_reported_and_the_rest_syncs(cli
     assert "ProductCode is missing" in reasons
     assert "'ZZZ-BAD-PRICE'" in reasons and "DefaultSellPrice is not a number" in reasons
     assert status["steps"]["products"]["skipped"] == 2
-    actual = products_by_skus(await client.shop_products(merchant.shop))
+    actual = assert_exact_products(await client.shop_products(merchant.shop), good)
     assert set(actual) == set(expected)
 
 
@@ -138,6 +137,7 @@ async def test_existing_product_with_same_sku_is_adopted_and_foreign_products_un
     status = await client.wait_for_sync(await client.start_sync(merchant.domain))
     assert status["state"] == "completed"
     shop_products = await client.shop_products(merchant.shop)
+    assert_one_live_variant_per_sku(shop_products)
     skus = Counter(v["sku"] for p in shop_products for v in p["variants"])
     assert skus[single["ProductCode"]] == 1
     by_id = {p["id"]: p for p in shop_products}

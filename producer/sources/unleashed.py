@@ -12,6 +12,8 @@ import aiohttp
 from yarl import URL
 
 from shared.logs import get_logger
+from shared.settings import Settings
+from shared.tenants import MissingCredentials, Tenant
 
 log = get_logger(__name__)
 
@@ -65,6 +67,10 @@ class UnleashedClient:
             pagination = body.get("Pagination") or {}
             number_of_pages = int(pagination.get("NumberOfPages") or 1)
             if page >= number_of_pages:
+                expected = pagination.get("NumberOfItems")
+                if isinstance(expected, int) and expected != len(items):
+                    # A list that came back short must never look like records leaving the source.
+                    raise UnleashedError(f"Unleashed {resource} came back truncated: {len(items)} of {expected} items")
                 return items
             page += 1
 
@@ -115,3 +121,18 @@ def _seconds(value: str | None) -> float | None:
         return max(0.0, float(value)) if value else None
     except ValueError:
         return None
+
+
+def unleashed_client_for(http: aiohttp.ClientSession, settings: Settings, tenant: Tenant) -> UnleashedClient:
+    """The tenant's Unleashed client; a clear error when the tenant hash has no Unleashed credentials."""
+    if not tenant.unleashed_api_id or tenant.unleashed_api_key is None:
+        raise MissingCredentials(tenant.domain, "Unleashed (unleashed_api_id / unleashed_api_key)")
+    return UnleashedClient(
+        http,
+        settings.unleashed_api_url,
+        tenant.unleashed_api_id,
+        tenant.unleashed_api_key.get_secret_value(),
+        page_size=settings.unleashed_page_size,
+        client_type=settings.unleashed_client_type,
+        max_attempts=settings.upstream_max_attempts,
+    )

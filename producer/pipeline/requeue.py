@@ -1,34 +1,10 @@
-"""Dead letters (jobs that failed for good, kept with payload and reason) and putting jobs back in the queue."""
-
-from typing import Any
+"""Putting jobs back in the queue: dead letters replayed by an operator, and unfinished jobs Redis may have lost."""
 
 import asyncpg
 from arq import ArqRedis
 
 from shared.jobqueue import enqueue_mutations
 from shared.models import MutationJob
-
-
-async def list_dead_letters(pool: asyncpg.Pool, domain: str, limit: int = 1000) -> list[dict[str, Any]]:
-    rows = await pool.fetch(
-        "SELECT job_id, queue, sync_id, error_class, error_message, attempts, created_at, updated_at"
-        " FROM mutation_jobs WHERE domain = $1 AND outcome = 'failed' ORDER BY updated_at DESC LIMIT $2",
-        domain,
-        limit,
-    )
-    return [
-        {
-            "id": row["job_id"],
-            "queue": row["queue"],
-            "syncId": row["sync_id"],
-            "errorClass": row["error_class"],
-            "message": row["error_message"],
-            "attempts": row["attempts"],
-            "createdAt": row["created_at"].isoformat(),
-            "failedAt": row["updated_at"].isoformat(),
-        }
-        for row in rows
-    ]
 
 
 async def replay_dead_letters(pool: asyncpg.Pool, job_pool: ArqRedis, domain: str, job_ids: list[str] | None) -> int:
@@ -39,10 +15,22 @@ async def replay_dead_letters(pool: asyncpg.Pool, job_pool: ArqRedis, domain: st
             UPDATE mutation_jobs SET outcome = 'queued', attempts = 0, error_class = NULL, error_message = NULL,
                    started_at = NULL, finished_at = NULL, updated_at = now()
             WHERE domain = $1 AND outcome = 'failed' AND ($2::text[] IS NULL OR job_id = ANY($2::text[]))
-            RETURNING payload
+            RETURNING payload, sync_id, step
             """,
             domain,
             job_ids,
+        )
+        # Their syncs are open again until the replayed jobs end (the pipeline completes them as before).
+        reopened = sorted({(row["sync_id"], row["step"]) for row in rows})
+        await conn.executemany(
+            "UPDATE sync_steps SET state = 'queued', finished_at = NULL WHERE sync_id = $1 AND step = $2"
+            " AND state = 'completed'",
+            reopened,
+        )
+        await conn.executemany(
+            "UPDATE syncs SET state = 'running', finished_at = NULL, updated_at = now()"
+            " WHERE sync_id = $1 AND state IN ('completed', 'failed')",
+            sorted({(sync_id,) for sync_id, _step in reopened}),
         )
     await enqueue_mutations(job_pool, [MutationJob.model_validate(row["payload"]) for row in rows])
     return len(rows)

@@ -1,19 +1,12 @@
 """Unleashed product records as the planner sees them: parsed, validated, or rejected with a reason."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-
-class InvalidRecord(ValueError):
-    """A source record we skip and report; the rest of the run goes on."""
-
-    def __init__(self, reference: str, reason: str) -> None:
-        super().__init__(f"{reference}: {reason}")
-        self.reference = reference
-        self.reason = reason
+from producer.sources.records import InvalidRecord, decimal_field, flag, name_of
 
 
 class UnleashedProduct(BaseModel):
@@ -42,29 +35,6 @@ def normalise_attribute_name(name: str) -> str:
     return re.sub(r"[\s_\-]", "", name).lower()
 
 
-def _decimal(value: Any, field: str, reference: str, *, required: bool) -> Decimal | None:
-    if value is None or value == "":
-        if required:
-            raise InvalidRecord(reference, f"{field} is missing")
-        return None
-    if isinstance(value, bool):
-        raise InvalidRecord(reference, f"{field} is not a number: {value!r}")
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise InvalidRecord(reference, f"{field} is not a number: {value!r}") from None
-    if not number.is_finite():
-        raise InvalidRecord(reference, f"{field} is not a finite number: {value!r}")
-    return number
-
-
-def _name(value: Any, key: str) -> str | None:
-    if isinstance(value, dict):
-        name = value.get(key)
-        return str(name).strip() or None if name is not None else None
-    return None
-
-
 def _attributes(value: Any) -> dict[str, str]:
     """Accepts the flat form (`{"ProductTitle": ..., "Option Names": ...}`) and `Attributes: [{Name, Value}]`."""
     if not isinstance(value, dict):
@@ -84,11 +54,6 @@ def _attributes(value: Any) -> dict[str, str]:
     return found
 
 
-def _flag(raw: dict[str, Any], key: str, default: bool) -> bool:
-    value = raw.get(key)
-    return default if value is None else bool(value)
-
-
 def parse_unleashed_product(raw: Any, position: int) -> UnleashedProduct:
     """Validate one raw Unleashed product. Raises InvalidRecord with a reason a merchant can act on."""
     if not isinstance(raw, dict):
@@ -98,7 +63,7 @@ def parse_unleashed_product(raw: Any, position: int) -> UnleashedProduct:
     reference = f"product {code!r}" if code else f"record #{position} (Guid {guid!r})"
     if not isinstance(code, str) or not code.strip():
         raise InvalidRecord(reference, "ProductCode is missing")
-    price = _decimal(raw.get("DefaultSellPrice"), "DefaultSellPrice", reference, required=True)
+    price = decimal_field(raw.get("DefaultSellPrice"), "DefaultSellPrice", reference, required=True)
     assert price is not None
     if price < 0:
         raise InvalidRecord(reference, f"DefaultSellPrice is negative: {price}")
@@ -106,7 +71,7 @@ def parse_unleashed_product(raw: Any, position: int) -> UnleashedProduct:
     for tier in range(1, 11):
         tier_value = raw.get(f"SellPriceTier{tier}")
         amount = tier_value.get("Value") if isinstance(tier_value, dict) else tier_value
-        parsed = _decimal(amount, f"SellPriceTier{tier}", reference, required=False)
+        parsed = decimal_field(amount, f"SellPriceTier{tier}", reference, required=False)
         if parsed is not None:
             tiers[tier] = parsed
     description = raw.get("ProductDescription")
@@ -116,13 +81,13 @@ def parse_unleashed_product(raw: Any, position: int) -> UnleashedProduct:
         product_code=code.strip(),
         description=str(description).strip() if description else "",
         barcode=str(barcode).strip() or None if barcode is not None else None,
-        weight_kg=_decimal(raw.get("Weight"), "Weight", reference, required=False),
+        weight_kg=decimal_field(raw.get("Weight"), "Weight", reference, required=False),
         default_sell_price=price,
         sell_price_tiers=tiers,
-        product_group=_name(raw.get("ProductGroup"), "GroupName"),
-        brand=_name(raw.get("ProductBrand"), "BrandName"),
-        is_component=_flag(raw, "IsComponent", False),
-        is_sellable=_flag(raw, "IsSellable", True),
-        obsolete=_flag(raw, "Obsolete", False),
+        product_group=name_of(raw.get("ProductGroup"), "GroupName"),
+        brand=name_of(raw.get("ProductBrand"), "BrandName"),
+        is_component=flag(raw, "IsComponent", False),
+        is_sellable=flag(raw, "IsSellable", True),
+        obsolete=flag(raw, "Obsolete", False),
         attributes=_attributes(raw.get("AttributeSet")),
     )

@@ -4,7 +4,6 @@ Pure functions over pydantic models; no I/O.
 """
 
 import hashlib
-import json
 import re
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
@@ -12,7 +11,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from producer.planning.unleashed_records import InvalidRecord, UnleashedProduct, parse_unleashed_product
+from producer.pipeline.plan import SkippedRecord, content_hash
+from producer.resources.products.unleashed import UnleashedProduct, parse_unleashed_product
+from producer.sources.records import InvalidRecord
 
 SHOPIFY_TITLE_LIMIT = 255
 MAX_OPTIONS = 3
@@ -22,11 +23,6 @@ OWNERSHIP_TAG = "commerce-sync"
 METAFIELD_NAMESPACE = "unleashed"
 
 ProductStatus = Literal["ACTIVE", "ARCHIVED"]
-
-
-class SkippedRecord(BaseModel):
-    reference: str
-    reason: str
 
 
 class DesiredVariant(BaseModel):
@@ -52,15 +48,18 @@ class DesiredProduct(BaseModel):
     variants: tuple[DesiredVariant, ...]
 
     @property
-    def skus(self) -> list[str]:
-        return [variant.sku for variant in self.variants]
+    def skus(self) -> tuple[str, ...]:
+        return tuple(variant.sku for variant in self.variants)
 
-    @property
-    def handle(self) -> str:
-        """Ours alone and stable for the key: creating by `identifier: {handle}` is an upsert, so a create
+    def handle_for(self, entity_key: str) -> str:
+        """Ours alone and stable for the entity: creating by `identifier: {handle}` is an upsert, so a create
         that is delivered twice (lost answer, killed worker, two syncs racing) still makes one product."""
         slug = re.sub(r"[^a-z0-9]+", "-", self.title.casefold()).strip("-")[:60].rstrip("-") or "product"
-        return f"{slug}-{hashlib.sha256(self.key.encode()).hexdigest()[:10]}"
+        return f"{slug}-{hashlib.sha256(entity_key.encode()).hexdigest()[:10]}"
+
+    def restricted_to(self, skus: frozenset[str]) -> "DesiredProduct":
+        """The same product holding only these SKUs' variants (a step on the way to its final state)."""
+        return self.model_copy(update={"variants": tuple(v for v in self.variants if v.sku in skus)})
 
     def product_set_input(self) -> dict[str, Any]:
         """The `ProductSetInput` that makes Shopify hold exactly this product."""
@@ -90,8 +89,7 @@ class DesiredProduct(BaseModel):
         return product_input
 
     def content_hash(self) -> str:
-        canonical = json.dumps(self.product_set_input(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return content_hash(self.product_set_input())
 
 
 def _variant_input(option_names: tuple[str, ...], variant: DesiredVariant) -> dict[str, Any]:
@@ -113,8 +111,11 @@ def _variant_input(option_names: tuple[str, ...], variant: DesiredVariant) -> di
     }
     if variant.barcode:
         variant_input["barcode"] = variant.barcode
+    # Tracked, so the stock the inventory step sets is what Shopify sells from.
+    inventory_item: dict[str, Any] = {"tracked": True}
     if variant.weight_grams is not None:
-        variant_input["inventoryItem"] = {"measurement": {"weight": {"value": variant.weight_grams, "unit": "GRAMS"}}}
+        inventory_item["measurement"] = {"weight": {"value": variant.weight_grams, "unit": "GRAMS"}}
+    variant_input["inventoryItem"] = inventory_item
     return variant_input
 
 
@@ -210,18 +211,23 @@ def build_desired_products(
             continue
         sellable.append(product)
 
+    # A ProductTitle shared by two or more products makes one product with a variant each; a ProductTitle
+    # no other product shares is a single-variant product like one without a ProductTitle, titled from its
+    # ProductDescription. Obsolete members count: they are still in the catalogue.
     groups: dict[str, list[UnleashedProduct]] = defaultdict(list)
     group_titles: dict[str, str] = {}
     desired: list[DesiredProduct] = []
     for product in sellable:
         title = product.attribute("ProductTitle")
         if title:
-            group_key = title.casefold()
-            groups[group_key].append(product)
-            group_titles.setdefault(group_key, title)
+            groups[title.casefold()].append(product)
+            group_titles.setdefault(title.casefold(), title)
         else:
             desired.append(_single_product(product))
     for group_key, members in groups.items():
-        desired.append(_grouped_product(group_titles[group_key], members, skipped))
+        if len(members) == 1:
+            desired.append(_single_product(members[0]))
+        else:
+            desired.append(_grouped_product(group_titles[group_key], members, skipped))
     desired.sort(key=lambda product: product.key)
     return desired, skipped

@@ -1,0 +1,12 @@
+"""The one table of the mutator: for each kind of entity and action, which document is sent and how its
+answer is read into mirror rows. Every resource adds its entries here; `apply` has no resource-specific path."""
+
+from mutator.effects.base import Effect, UserErrors
+from mutator.effects.products import PRODUCT_EFFECTS
+from shared.models import EntityKind, MutationAction
+
+EFFECTS: dict[tuple[EntityKind, MutationAction], Effect] = {
+    **PRODUCT_EFFECTS,
+}
+
+__all__ = ["EFFECTS", "Effect", "UserErrors"]

@@ -1,0 +1,60 @@
+"""Products from Unleashed: pulled with their attributes, planned by SKU identity, one job per product."""
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from producer.pipeline.mirror import MirrorEntry, load_projected_mirror
+from producer.pipeline.plan import StepPlan
+from producer.pipeline.snapshot import SourcePull
+from producer.pipeline.step import Gathered, StepContext
+from producer.resources.products.desired import build_desired_products
+from producer.resources.products.plan import ShopifyProduct, plan_product_changes
+from producer.resources.products.shopify import read_shopify_products
+from producer.sources.unleashed import unleashed_client_for
+from shared.logs import get_logger
+from shared.models import EntityKind, SyncStep
+from shared.queues import Queue
+from shared.shopify_client import shop_of
+from shared.tenants import Tenant
+
+log = get_logger(__name__)
+
+SOURCE = "unleashed:Products"
+
+
+@dataclass(frozen=True)
+class ProductInputs:
+    records: list[Any]
+    shopify: list[ShopifyProduct]
+    mirror: list[MirrorEntry]
+
+
+def record_key(position: int, record: Any) -> str:
+    """A product's key in the snapshot: its ProductCode, else where it was in the pull."""
+    code = record.get("ProductCode") if isinstance(record, dict) else None
+    return code.strip() if isinstance(code, str) and code.strip() else f"#{position}"
+
+
+class ProductsStep:
+    name = SyncStep.PRODUCTS
+    queue = Queue.PRODUCTS
+    depends_on: tuple[SyncStep, ...] = ()
+
+    async def gather(self, ctx: StepContext, tenant: Tenant) -> Gathered[ProductInputs]:
+        shop_of(tenant)  # no Shopify credentials: fail before pulling anything
+        unleashed = unleashed_client_for(ctx.http, ctx.settings, tenant)
+        records, shopify = await asyncio.gather(
+            unleashed.fetch_all("Products", {"includeAttributes": "true", "includeObsolete": "true"}),
+            read_shopify_products(ctx.shopify, tenant, page_size=ctx.settings.shopify_read_page_size),
+        )
+        log.info("pulled", unleashed_products=len(records), shopify_products=len(shopify))
+        mirror = await load_projected_mirror(ctx.pool, tenant.domain, EntityKind.PRODUCT)
+        source = SourcePull(SOURCE, [(record_key(i, r), r) for i, r in enumerate(records)])
+        return Gathered(source, ProductInputs(records, shopify, mirror))
+
+    def plan(self, inputs: ProductInputs) -> StepPlan:
+        desired, skipped = build_desired_products(inputs.records)
+        plan = plan_product_changes(desired, inputs.shopify, inputs.mirror)
+        plan.skipped[:0] = skipped
+        return plan
