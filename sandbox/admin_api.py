@@ -1,4 +1,7 @@
-"""The sandbox's own JSON API under `/_sandbox`: register shops and accounts, inspect, plant, break things."""
+"""The sandbox's own JSON API under `/_sandbox`: register shops, inspect their data, break things.
+
+The Unleashed accounts' routes (register, plant records, plan faults) are in `admin_unleashed`.
+"""
 
 import resource
 from typing import Any
@@ -6,15 +9,15 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from sandbox.app_state import SETTINGS, SHOPS, UNLEASHED_ACCOUNTS
-from sandbox.dataset import MAX_SIZE, MIN_SIZE, generate_unleashed_dataset
-from sandbox.dataset_products import DEFAULT_GROUPED_SHARE
-from sandbox.http_json import json_response, read_json_object, read_model
+from sandbox.admin_unleashed import add_unleashed_admin_routes
+from sandbox.app_state import SETTINGS, SHOPS
+from sandbox.http_json import json_response, read_model
+from sandbox.shopify.customer_objects import customers_json
 from sandbox.shopify.faults import FaultProfile
 from sandbox.shopify.graph_objects import inspection_view
 from sandbox.shopify.plans import ShopPlan, plan_json
 from sandbox.shopify.shop import Shop
-from sandbox.unleashed.accounts import PlannedFaults, UnleashedAccount
+from sandbox.shopify.stock_objects import inventory_json, locations_json
 
 PREFIX = "/_sandbox"
 
@@ -45,20 +48,6 @@ class BucketLevel(BaseModel):
     currently_available: float = Field(ge=0)
 
 
-class AccountRegistration(BaseModel):
-    api_id: str = Field(min_length=1)
-    api_key: str = Field(min_length=1)
-    seed: int = 1
-    size: int = Field(default=200, ge=MIN_SIZE, le=MAX_SIZE)
-    grouped_share: float = Field(default=DEFAULT_GROUPED_SHARE, ge=0, le=1)
-
-
-class FaultPlan(BaseModel):
-    status: int = Field(ge=400, le=599)
-    count: int = Field(ge=0)
-    retry_after: int = Field(default=1, ge=0)
-
-
 def _shop_json(shop: Shop) -> dict[str, Any]:
     return {
         "shop": shop.domain,
@@ -74,13 +63,6 @@ def _shop_or_404(request: web.Request) -> Shop:
     if shop is None:
         raise web.HTTPNotFound(text='{"error": "unknown shop"}', content_type="application/json")
     return shop
-
-
-def _account_or_404(request: web.Request) -> UnleashedAccount:
-    account = request.app[UNLEASHED_ACCOUNTS].get(request.match_info["api_id"])
-    if account is None:
-        raise web.HTTPNotFound(text='{"error": "unknown Unleashed account"}', content_type="application/json")
-    return account
 
 
 async def register_shop(request: web.Request) -> web.Response:
@@ -123,6 +105,36 @@ async def shop_products(request: web.Request) -> web.Response:
     return json_response({"products": [inspection_view(catalog, p) for p in catalog.products.values()]})
 
 
+async def shop_locations(request: web.Request) -> web.Response:
+    """Every location of the shop, inactive ones included, in creation order.
+
+    Each: `id`, `name`, `isActive`, `isPrimary`, `fulfillsOnlineOrders`, `address` (`address1`, `address2`,
+    `city`, `zip`, `province`, `provinceCode`, `country`, `countryCode`, `phone`, `formatted`),
+    `metafields` (`id`, `namespace`, `key`, `type`, `value`), `createdAt`, `updatedAt`, `deactivatedAt`.
+    """
+    return json_response({"locations": locations_json(_shop_or_404(request))})
+
+
+async def shop_customers(request: web.Request) -> web.Response:
+    """Every customer of the shop, in creation order.
+
+    Each: `id`, `firstName`, `lastName`, `displayName`, `email`, `phone`, `note`, `tags`, `taxExempt`,
+    `locale`, `createdAt`, `updatedAt`, `addresses` (each with `id`, `address1`, `address2`, `city`, `company`,
+    `country`, `countryCode`, `countryCodeV2`, `province`, `provinceCode`, `zip`, `phone`, `firstName`,
+    `lastName`, `name`, `formattedArea`) and `metafields` (`id`, `namespace`, `key`, `type`, `value`).
+    """
+    return json_response({"customers": customers_json(_shop_or_404(request))})
+
+
+async def shop_inventory(request: web.Request) -> web.Response:
+    """Every inventory level of the shop, unstocked (inactive) ones included, in creation order.
+
+    Each: `id` (the InventoryLevel gid), `inventoryItemId`, `variantId` and `sku` of the item's variant,
+    `locationId`, `locationName`, `isActive`, `available`, `on_hand`.
+    """
+    return json_response({"inventory": inventory_json(_shop_or_404(request))})
+
+
 async def shop_stats(request: web.Request) -> web.Response:
     """Counters of the shop's GraphQL endpoint since registration or the last reset.
 
@@ -130,7 +142,9 @@ async def shop_stats(request: web.Request) -> web.Response:
     - `mutations`: mutation operations that were executed (past validation, cost limit and bucket), whatever
       their outcome (userErrors and ACCESS_DENIED included); requests an injected fault answered instead
       are not counted, `applied_then_dropped` ones are (they were executed).
-    - `mutations_applied`: the part of `mutations` that changed the catalogue (a product or variant written).
+    - `mutations_applied`: the part of `mutations` that changed the shop's data (a product, variant, location,
+      customer, metafield definition or inventory level written); user errors, no-op successes and
+      idempotent replays change nothing and do not count.
     - `throttled`: requests answered THROTTLED; `points_used`: actual query cost charged.
     - `by_root_field`: executed root fields by name.
     - `faults`: injected faults by kind (`http_502`, `http_503`, `http_429`, `internal_error`, `slow`,
@@ -143,50 +157,6 @@ async def reset_shop_stats(request: web.Request) -> web.Response:
     shop = _shop_or_404(request)
     shop.stats = type(shop.stats)()
     return json_response(shop.stats.as_json())
-
-
-async def register_account(request: web.Request) -> web.Response:
-    body = await read_model(request, AccountRegistration)
-    dataset = generate_unleashed_dataset(body.seed, body.size, grouped_share=body.grouped_share)
-    account = UnleashedAccount.from_dataset(body.api_id, body.api_key, dataset)
-    request.app[UNLEASHED_ACCOUNTS].put(account)
-    return json_response(
-        {
-            "api_id": account.api_id,
-            "products": len(account.products),
-            "warehouses": len(account.warehouses),
-            "customers": len(account.customers),
-            "stock_on_hand": len(account.stock_on_hand),
-        },
-        status=201,
-    )
-
-
-async def account_products(request: web.Request) -> web.Response:
-    return json_response({"products": list(_account_or_404(request).products.values())})
-
-
-async def put_account_product(request: web.Request) -> web.Response:
-    account = _account_or_404(request)
-    record = await read_json_object(request)
-    code = request.match_info["code"]
-    created = code not in account.products
-    account.products[code] = record  # verbatim: tests plant malformed records on purpose
-    return json_response(record, status=201 if created else 200)
-
-
-async def delete_account_product(request: web.Request) -> web.Response:
-    account = _account_or_404(request)
-    if account.products.pop(request.match_info["code"], None) is None:
-        raise web.HTTPNotFound(text='{"error": "unknown product code"}', content_type="application/json")
-    return web.Response(status=204)
-
-
-async def plan_account_faults(request: web.Request) -> web.Response:
-    account = _account_or_404(request)
-    body = await read_model(request, FaultPlan)
-    account.faults = PlannedFaults(status=body.status, remaining=body.count, retry_after_seconds=body.retry_after)
-    return json_response({"status": body.status, "remaining": body.count, "retry_after": body.retry_after})
 
 
 def _process_usage() -> dict[str, float | int]:
@@ -212,11 +182,10 @@ def add_admin_routes(app: web.Application) -> None:
     router.add_patch(f"{PREFIX}/shops/{{shop}}", change_shop)
     router.add_put(f"{PREFIX}/shops/{{shop}}/bucket", set_bucket)
     router.add_get(f"{PREFIX}/shops/{{shop}}/products", shop_products)
+    router.add_get(f"{PREFIX}/shops/{{shop}}/locations", shop_locations)
+    router.add_get(f"{PREFIX}/shops/{{shop}}/customers", shop_customers)
+    router.add_get(f"{PREFIX}/shops/{{shop}}/inventory", shop_inventory)
     router.add_get(f"{PREFIX}/shops/{{shop}}/stats", shop_stats)
     router.add_post(f"{PREFIX}/shops/{{shop}}/stats/reset", reset_shop_stats)
-    router.add_post(f"{PREFIX}/unleashed/accounts", register_account)
-    router.add_get(f"{PREFIX}/unleashed/accounts/{{api_id}}/products", account_products)
-    router.add_put(f"{PREFIX}/unleashed/accounts/{{api_id}}/products/{{code}}", put_account_product)
-    router.add_delete(f"{PREFIX}/unleashed/accounts/{{api_id}}/products/{{code}}", delete_account_product)
-    router.add_post(f"{PREFIX}/unleashed/accounts/{{api_id}}/faults", plan_account_faults)
+    add_unleashed_admin_routes(app, f"{PREFIX}/unleashed/accounts")
     router.add_get(f"{PREFIX}/process", process_usage)

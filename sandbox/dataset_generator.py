@@ -14,7 +14,8 @@ _SPAN_SECONDS = 2 * 365 * 24 * 3600
 class SeededGenerator:
     """Random values for the dataset, all drawn from one seeded `random.Random`."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int | str) -> None:
+        """A text seed (e.g. `"7/customers"`) gives an independent stream, the same on every run."""
         self.rng = random.Random(seed)
 
     def guid(self) -> str:

@@ -108,9 +108,9 @@ def test_warehouses_customers_and_stock_rows() -> None:
     assert all(w["Country"] in ("New Zealand", "Australia") and w["City"] for w in dataset.warehouses)
     assert len(dataset.customers) == 12
     assert len({c["CustomerCode"] for c in dataset.customers}) == 12
-    customer = dataset.customers[0]
-    assert {"Addresses", "Email", "PhoneNumber", "ContactFirstName", "ContactLastName"} <= set(customer)
-    assert customer["Addresses"][0]["Country"] in ("New Zealand", "Australia")
+    for customer in dataset.customers:
+        assert {"Addresses", "Email", "PhoneNumber", "ContactFirstName", "ContactLastName"} <= set(customer)
+        assert all(address["Country"] and address["AddressType"] for address in customer["Addresses"])
     stocked = [p for p in dataset.products if p["IsSellable"] and not p["IsComponent"]]
     assert len(dataset.stock_on_hand) == len(stocked) * 3
     assert {row["ProductCode"] for row in dataset.stock_on_hand} == {p["ProductCode"] for p in stocked}
@@ -166,3 +166,90 @@ def test_twenty_thousand_singles_generate_fast() -> None:
     dataset = generate_unleashed_dataset(seed=5, size=20_000, grouped_share=0)
     assert time.perf_counter() - started < 5
     assert len({p["ProductCode"] for p in dataset.products}) == 20_000
+
+
+def test_more_warehouses_are_generated_after_the_fixed_sites() -> None:
+    default = generate_unleashed_dataset(seed=4, size=50)
+    many = generate_unleashed_dataset(seed=4, size=50, warehouses=40)
+    assert many.warehouses[:4] == default.warehouses
+    assert len(many.warehouses) == 40
+    codes = [w["WarehouseCode"] for w in many.warehouses]
+    names = [w["WarehouseName"].casefold() for w in many.warehouses]
+    assert len(set(c.casefold() for c in codes)) == 40 and all(1 <= len(code) <= 15 for code in codes)
+    assert len(set(names)) == 40
+    extras = many.warehouses[4:]
+    assert sum(w["Obsolete"] for w in extras) == len(extras) // 8 + (len(extras) % 8 > 5)
+    countries = {w["Country"] for w in extras}
+    assert {"New Zealand", "Australia"} <= countries and len(countries) > 2
+    assert all(w["City"] and w["AddressLine1"] and w["PostCode"] and w["IsDefault"] is False for w in extras)
+    assert [w["WarehouseCode"] for w in generate_unleashed_dataset(seed=4, size=50, warehouses=2).warehouses] == [
+        "MAIN",
+        "AKL",
+    ]
+
+
+def test_customer_count_and_stock_share() -> None:
+    assert len(generate_unleashed_dataset(seed=1, size=300).customers) == 30
+    assert len(generate_unleashed_dataset(seed=1, size=300, customers=0).customers) == 0
+    assert len(generate_unleashed_dataset(seed=1, size=300, customers=77).customers) == 77
+    full = generate_unleashed_dataset(seed=9, size=2000, warehouses=20)
+    active = sum(not w["Obsolete"] for w in full.warehouses)
+    stocked = sum(p["IsSellable"] and not p["IsComponent"] for p in full.products)
+    assert len(full.stock_on_hand) == stocked * active
+    shared = generate_unleashed_dataset(seed=9, size=2000, warehouses=20, stock_share=0.27)
+    assert abs(len(shared.stock_on_hand) - 0.27 * stocked * active) < 0.03 * stocked * active
+    assert len({(r["ProductCode"], r["WarehouseCode"]) for r in shared.stock_on_hand}) == len(shared.stock_on_hand)
+    assert not generate_unleashed_dataset(seed=9, size=100, stock_share=0).stock_on_hand
+    more_customers = generate_unleashed_dataset(seed=9, size=2000, warehouses=20, customers=500)
+    assert more_customers.stock_on_hand == full.stock_on_hand
+    assert more_customers.warehouses == full.warehouses
+
+
+@pytest.mark.parametrize("arguments", [{"warehouses": 0}, {"warehouses": 501}, {"customers": -1}, {"stock_share": 1.5}])
+def test_new_arguments_outside_bounds_are_refused(arguments: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        generate_unleashed_dataset(seed=1, size=10, **arguments)
+
+
+VALID_PHONE = re.compile(
+    r"^(0[34679] \d{3} \d{4}|\(0[34679]\) \d{3} \d{4}|\+64 [34679] \d{3} \d{4}"  # NZ landlines
+    r"|02[127][ -]\d{3}[ -]\d{4}|\+64 2[127] \d{3} \d{4}"  # NZ mobiles
+    r"|\(0[2378]\) \d{4} \d{4}|0[2378] \d{4} \d{4}|\+61 [2378] \d{4} \d{4}|04\d\d \d{3} \d{3}|\+61 4\d\d \d{3} \d{3}"
+    r"|\(\d{3}\) \d{3}-\d{4}|\+1 \d{3} \d{3} \d{4}|020 7\d{3} \d{4}|\+44 20 7\d{3} \d{4}|(\+65 )?[689]\d{3} \d{4})$"
+)
+
+
+def test_customers_cover_the_awkward_cases() -> None:
+    customers = generate_unleashed_dataset(seed=12, size=10_000).customers
+    assert len(customers) == 1000
+    names = " ".join(f"{c['ContactFirstName']} {c['ContactLastName']} {c['CustomerName']}" for c in customers)
+    assert any(ch in names for ch in "āēīōū"), "Māori macrons"
+    assert any(ch in names for ch in "éëçøü"), "accented Latin"
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in names), "CJK"
+    with_email = sum(c["Email"] is not None for c in customers) / len(customers)
+    assert 0.75 <= with_email <= 0.95
+    assert any(c["PhoneNumber"] is None for c in customers)
+    counts = Counter(len(c["Addresses"]) for c in customers)
+    assert set(counts) == {0, 1, 2, 3}
+    kinds = {a["AddressType"] for c in customers for a in c["Addresses"]}
+    assert kinds == {"Postal", "Physical", "Delivery"}
+    assert any(
+        len(c["Addresses"]) >= 2
+        and {k: v for k, v in c["Addresses"][0].items() if k != "AddressType"}
+        == {k: v for k, v in c["Addresses"][1].items() if k != "AddressType"}
+        for c in customers
+    ), "a Physical address identical to the Postal one"
+    phones = [c["PhoneNumber"] for c in customers if c["PhoneNumber"]] + [
+        c["MobileNumber"] for c in customers if c["MobileNumber"]
+    ]
+    bad = [p for p in phones if not VALID_PHONE.match(p)]
+    assert 0.03 <= len(bad) / len(customers) <= 0.08
+    assert all(len(re.sub(r"\D", "", p)) < 7 or re.search(r"[A-Za-z]", p) for p in bad)
+    written = {p.split(" ")[0] for p in phones if VALID_PHONE.match(p)}
+    assert (
+        {"+64", "+61"} <= written
+        and any(p.startswith("(0") for p in phones)
+        and any(p.startswith("09") for p in phones)
+    )
+    assert any(c["Obsolete"] for c in customers)
+    assert all(re.fullmatch(r"CUST-\d{5}", c["CustomerCode"]) for c in customers)

@@ -187,7 +187,11 @@ async def test_warehouses_customers_and_stock(client: Client) -> None:
     _, all_warehouses = await get_signed(client, "Warehouses", "includeObsolete=true")
     assert len(all_warehouses["Items"]) == 4
     _, customers = await get_signed(client, "Customers")
-    assert customers["Pagination"]["NumberOfItems"] == 30
+    held = (await (await client.get(f"/_sandbox/unleashed/accounts/{API_ID}/customers")).json())["customers"]
+    assert len(held) == 30
+    assert customers["Pagination"]["NumberOfItems"] == sum(not c["Obsolete"] for c in held)
+    _, all_customers = await get_signed(client, "Customers", "includeObsolete=true")
+    assert all_customers["Pagination"]["NumberOfItems"] == 30
     _, stock = await get_signed(client, "StockOnHand", "pageSize=1000")
     row = stock["Items"][0]
     assert row["AvailableQty"] == row["QtyOnHand"] - row["AllocatedQty"]
@@ -228,3 +232,58 @@ async def test_account_with_grouped_share_zero_has_only_singles(client: Client) 
     assert not any((p.get("AttributeSet") or {}).get("ProductTitle") for p in listing["products"])
     too_big = {**body, "grouped_share": 1.5}
     assert (await client.post("/_sandbox/unleashed/accounts", json=too_big)).status == 422
+
+
+async def test_registration_takes_warehouses_customers_and_stock_share(client: Client) -> None:
+    body = {"api_id": "big", "api_key": API_KEY, "seed": 3, "size": 100, "warehouses": 12, "customers": 40}
+    response = await client.post("/_sandbox/unleashed/accounts", json={**body, "stock_share": 0.5})
+    assert response.status == 201
+    counts = await response.json()
+    assert counts["warehouses"] == 12 and counts["customers"] == 40
+    full = await (await client.post("/_sandbox/unleashed/accounts", json={**body, "api_id": "full"})).json()
+    assert 0.35 * full["stock_on_hand"] < counts["stock_on_hand"] < 0.65 * full["stock_on_hand"]
+    for bad in ({"warehouses": 0}, {"customers": -1}, {"stock_share": 2}):
+        assert (await client.post("/_sandbox/unleashed/accounts", json={**body, **bad})).status == 422
+
+
+@pytest.mark.parametrize(
+    ("collection", "resource", "code_key"),
+    [("warehouses", "Warehouses", "WarehouseCode"), ("customers", "Customers", "CustomerCode")],
+)
+async def test_planted_warehouses_and_customers_are_served(
+    client: Client, collection: str, resource: str, code_key: str
+) -> None:
+    base = f"/_sandbox/unleashed/accounts/{API_ID}/{collection}"
+    held = (await (await client.get(base)).json())[collection]
+    malformed = {code_key: "ZZ-NEW", "Obsolete": False, "LastModifiedOn": "not a date", "Extra": [1, 2]}
+    assert (await client.put(f"{base}/ZZ-NEW", json=malformed)).status == 201
+    obsolete = {code_key: "ZZ-GONE", "Obsolete": True}
+    assert (await client.put(f"{base}/ZZ-GONE", json=obsolete)).status == 201
+    assert (await client.put(f"{base}/ZZ-GONE", json=obsolete)).status == 200
+    assert len((await (await client.get(base)).json())[collection]) == len(held) + 2
+    _, listing = await get_signed(client, resource, "pageSize=1000")
+    assert listing["Items"][-1] == malformed
+    assert obsolete not in listing["Items"]
+    _, everything = await get_signed(client, resource, "includeObsolete=true&pageSize=1000")
+    assert obsolete in everything["Items"]
+    first_code = held[0][code_key]
+    assert (await client.delete(f"{base}/{first_code}")).status == 204
+    assert (await client.delete(f"{base}/{first_code}")).status == 404
+    _, after = await get_signed(client, resource, "includeObsolete=true&pageSize=1000")
+    assert all(item.get(code_key) != first_code for item in after["Items"])
+
+
+async def test_planted_stock_rows_are_served(client: Client) -> None:
+    base = f"/_sandbox/unleashed/accounts/{API_ID}/stock"
+    rows = (await (await client.get(base)).json())["stock"]
+    row = {"ProductCode": "SKU-000001", "WarehouseCode": "AKL", "QtyOnHand": "lots", "LastModifiedOn": None}
+    assert (await client.put(f"{base}/SKU-000001/AKL", json=row)).status in (200, 201)
+    _, listing = await get_signed(client, "StockOnHand", "warehouseCode=AKL&pageSize=1000")
+    assert row in listing["Items"]
+    replaced = rows[0]
+    key = f"{replaced['ProductCode']}/{replaced['WarehouseCode']}"
+    assert (await client.put(f"{base}/{key}", json={**replaced, "QtyOnHand": 1.0})).status == 200
+    assert (await client.delete(f"{base}/{key}")).status == 204
+    assert (await client.delete(f"{base}/{key}")).status == 404
+    unknown = await client.get("/_sandbox/unleashed/accounts/nobody/stock")
+    assert unknown.status == 404

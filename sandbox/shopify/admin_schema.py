@@ -12,6 +12,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, build_client_sche
 # differences between 2025-10 and 2026-10 do not touch the fields the sandbox implements.
 SCHEMA_FILE = "admin_2026-10.json.gz"
 SUPPORTED_VERSIONS = frozenset({"2025-10", "2026-01", "2026-04", "2026-07", "2026-10"})
+LATEST_VERSION = max(SUPPORTED_VERSIONS)
 
 
 @cache

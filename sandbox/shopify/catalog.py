@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 GID_PREFIX = "gid://shopify/"
 
@@ -26,6 +27,26 @@ def now_iso() -> str:
 def slugify(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
     return slug or "product"
+
+
+class IdSequence:
+    """One shop's record numbers, one ascending sequence per kind (`Product`, `Location`, `Metafield`, …)."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, int] = {}
+
+    def next_id(self, kind: str) -> int:
+        number = self._last.get(kind, 0) + 1
+        self._last[kind] = number
+        return number
+
+
+class InventoryItemWatcher(Protocol):
+    """Told when a variant, and with it its inventory item, comes into being or goes away."""
+
+    def item_created(self, item_id: int) -> None: ...
+
+    def item_removed(self, item_id: int) -> None: ...
 
 
 @dataclass
@@ -71,6 +92,7 @@ class Variant:
     compare_at_price: str | None = None
     barcode: str | None = None
     weight: Weight | None = None
+    tracked: bool = True
     metafields: list[Metafield] = field(default_factory=list)
 
     @property
@@ -104,24 +126,24 @@ class Product:
 
 
 class Catalog:
-    """Products and variants by number (ascending = creation order), plus handle and SKU indexes.
+    """Products and variants by number (ascending = creation order), plus handle, SKU and inventory-item indexes.
 
     `revision` goes up on every write to a product or variant, so a caller can tell whether a request
-    changed anything.
+    changed anything. The `watcher` (the shop's inventory) hears of every inventory item created or removed.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, ids: IdSequence | None = None, watcher: InventoryItemWatcher | None = None) -> None:
         self.revision = 0
+        self.ids = ids or IdSequence()
         self.products: dict[int, Product] = {}
         self.variants: dict[int, Variant] = {}
         self._product_by_handle: dict[str, int] = {}
         self._variants_by_sku: dict[str, set[int]] = {}
-        self._last_ids: dict[str, int] = {}
+        self._variant_by_item: dict[int, int] = {}
+        self._watcher = watcher
 
     def next_id(self, kind: str) -> int:
-        number = self._last_ids.get(kind, 0) + 1
-        self._last_ids[kind] = number
-        return number
+        return self.ids.next_id(kind)
 
     def product_by_handle(self, handle: str) -> Product | None:
         number = self._product_by_handle.get(handle)
@@ -155,12 +177,24 @@ class Catalog:
         self.variants[variant.id] = variant
         if variant.sku:
             self._variants_by_sku.setdefault(variant.sku.casefold(), set()).add(variant.id)
+        if previous is None:
+            self._variant_by_item[variant.inventory_item_id] = variant.id
+            if self._watcher is not None:
+                self._watcher.item_created(variant.inventory_item_id)
 
     def remove_variant(self, variant_id: int) -> None:
         variant = self.variants.pop(variant_id, None)
         if variant is not None:
             self.revision += 1
             self._unindex_sku(variant)
+            self._variant_by_item.pop(variant.inventory_item_id, None)
+            if self._watcher is not None:
+                self._watcher.item_removed(variant.inventory_item_id)
+
+    def variant_of_item(self, item_id: int) -> Variant | None:
+        """The variant that owns an inventory item (each variant has exactly one)."""
+        number = self._variant_by_item.get(item_id)
+        return None if number is None else self.variants.get(number)
 
     def _unindex_sku(self, variant: Variant) -> None:
         if not variant.sku:

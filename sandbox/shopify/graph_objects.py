@@ -8,46 +8,11 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
-from sandbox.shopify.catalog import Catalog, Metafield, Product, ProductOption, Variant, gid
+from sandbox.shopify.catalog import Catalog, Product, ProductOption, Variant, gid
 from sandbox.shopify.connections import PageRequest, connection
-
-GraphObject = dict[str, Any]
-
-
-def metafield_object(field: Metafield, owner_gid: str) -> GraphObject:
-    return {
-        "__typename": "Metafield",
-        "id": gid("Metafield", field.id),
-        "namespace": field.namespace,
-        "key": field.key,
-        "type": field.type,
-        "value": field.value,
-        "jsonValue": field.value,
-        "ownerType": "PRODUCTVARIANT" if "ProductVariant" in owner_gid else "PRODUCT",
-    }
-
-
-def _metafield_resolvers(fields: list[Metafield], owner_gid: str) -> GraphObject:
-    def metafields(_info: GraphQLResolveInfo, **args: Any) -> GraphObject:
-        chosen = [f for f in fields if args.get("namespace") in (None, f.namespace)]
-        if args.get("keys"):
-            chosen = [f for f in chosen if f"{f.namespace}.{f.key}" in args["keys"]]
-        by_number = {f.id: f for f in chosen}
-        return connection(
-            sorted(by_number),
-            PageRequest.from_args(args),
-            lambda number: metafield_object(by_number[number], owner_gid),
-        )
-
-    def metafield(_info: GraphQLResolveInfo, key: str, namespace: str | None = None) -> GraphObject | None:
-        if namespace is None and "." in key:
-            namespace, key = key.split(".", 1)
-        for field in fields:
-            if field.key == key and field.namespace == (namespace or "custom"):
-                return metafield_object(field, owner_gid)
-        return None
-
-    return {"metafields": metafields, "metafield": metafield}
+from sandbox.shopify.metafield_objects import GraphObject, metafield_resolvers, metafields_json
+from sandbox.shopify.shop import Shop
+from sandbox.shopify.stock_objects import inventory_item_object
 
 
 def _option_object(option: ProductOption, used_values: set[str]) -> GraphObject:
@@ -70,14 +35,15 @@ def _option_object(option: ProductOption, used_values: set[str]) -> GraphObject:
     }
 
 
-def product_object(catalog: Catalog, product: Product) -> GraphObject:
+def product_object(shop: Shop, product: Product) -> GraphObject:
+    catalog = shop.catalog
     product_gid = gid("Product", product.id)
 
     def variants(_info: GraphQLResolveInfo, **args: Any) -> GraphObject:
         return connection(
             product.variant_ids,
             PageRequest.from_args(args),
-            lambda number: variant_object(catalog, catalog.variants[number]),
+            lambda number: variant_object(shop, catalog.variants[number]),
             ascending=False,
         )
 
@@ -93,21 +59,22 @@ def product_object(catalog: Catalog, product: Product) -> GraphObject:
         **_product_fields(product),
         "hasOnlyDefaultVariant": [(o.name, [v.name for v in o.values]) for o in product.options]
         == [("Title", ["Default Title"])],
-        "totalInventory": 0,
+        "totalInventory": lambda _info: sum(
+            shop.inventory.available_total(variant.inventory_item_id) for variant in catalog.variants_of(product)
+        ),
         "variantsCount": {"__typename": "Count", "count": len(product.variant_ids), "precision": "EXACT"},
         "variants": variants,
         "options": options,
-        **_metafield_resolvers(product.metafields, product_gid),
+        **metafield_resolvers(product.metafields, "PRODUCT"),
     }
 
 
-def variant_object(catalog: Catalog, variant: Variant) -> GraphObject:
+def variant_object(shop: Shop, variant: Variant) -> GraphObject:
+    catalog = shop.catalog
     variant_gid = gid("ProductVariant", variant.id)
-    item_gid = gid("InventoryItem", variant.inventory_item_id)
-    weight = None if variant.weight is None else {"value": variant.weight.value, "unit": variant.weight.unit}
 
     def product(_info: GraphQLResolveInfo) -> GraphObject:
-        return product_object(catalog, catalog.products[variant.product_id])
+        return product_object(shop, catalog.products[variant.product_id])
 
     return {
         "__typename": "ProductVariant",
@@ -122,7 +89,7 @@ def variant_object(catalog: Catalog, variant: Variant) -> GraphObject:
         "position": variant.position,
         "createdAt": variant.created_at,
         "updatedAt": variant.updated_at,
-        "inventoryQuantity": 0,
+        "inventoryQuantity": lambda _info: shop.inventory.available_total(variant.inventory_item_id),
         "selectedOptions": [
             {
                 "__typename": "SelectedOption",
@@ -137,21 +104,9 @@ def variant_object(catalog: Catalog, variant: Variant) -> GraphObject:
             }
             for name, value in variant.option_values
         ],
-        "inventoryItem": {
-            "__typename": "InventoryItem",
-            "id": item_gid,
-            "legacyResourceId": str(variant.inventory_item_id),
-            "sku": variant.sku,
-            "tracked": True,
-            "requiresShipping": True,
-            "measurement": {
-                "__typename": "InventoryItemMeasurement",
-                "id": gid("InventoryItemMeasurement", variant.inventory_item_id),
-                "weight": weight,
-            },
-        },
+        "inventoryItem": lambda _info: inventory_item_object(shop, variant),
         "product": product,
-        **_metafield_resolvers(variant.metafields, variant_gid),
+        **metafield_resolvers(variant.metafields, "PRODUCTVARIANT"),
     }
 
 
@@ -168,12 +123,6 @@ def _option_value_gid(catalog: Catalog, variant: Variant, option_name: str, valu
 def inspection_view(catalog: Catalog, product: Product) -> dict[str, Any]:
     """Everything the sandbox holds about a product, as plain JSON for `/_sandbox/.../products`."""
 
-    def metafields(fields: list[Metafield]) -> list[dict[str, Any]]:
-        return [
-            {"id": gid("Metafield", f.id), "namespace": f.namespace, "key": f.key, "type": f.type, "value": f.value}
-            for f in fields
-        ]
-
     return {
         "id": gid("Product", product.id),
         **_product_fields(product),
@@ -186,7 +135,7 @@ def inspection_view(catalog: Catalog, product: Product) -> dict[str, Any]:
             }
             for o in product.options
         ],
-        "metafields": metafields(product.metafields),
+        "metafields": metafields_json(product.metafields),
         "variants": [
             {
                 "id": gid("ProductVariant", v.id),
@@ -198,8 +147,8 @@ def inspection_view(catalog: Catalog, product: Product) -> dict[str, Any]:
                 "title": v.title,
                 "selectedOptions": [{"name": name, "value": value} for name, value in v.option_values],
                 "weight": None if v.weight is None else {"value": v.weight.value, "unit": v.weight.unit},
-                "inventoryItem": {"id": gid("InventoryItem", v.inventory_item_id)},
-                "metafields": metafields(v.metafields),
+                "inventoryItem": {"id": gid("InventoryItem", v.inventory_item_id), "tracked": v.tracked},
+                "metafields": metafields_json(v.metafields),
             }
             for v in catalog.variants_of(product)
         ],

@@ -16,7 +16,7 @@ from graphql import (
 
 from sandbox.app_state import SHOPS
 from sandbox.http_json import json_response
-from sandbox.shopify.admin_schema import SUPPORTED_VERSIONS, admin_schema, check_document
+from sandbox.shopify.admin_schema import LATEST_VERSION, SUPPORTED_VERSIONS, admin_schema, check_document
 from sandbox.shopify.fault_responses import drop_connection, fault_response
 from sandbox.shopify.query_cost import MAX_QUERY_COST, QueryCost
 from sandbox.shopify.responses import cost_extension, formatted_errors, max_cost_body, throttled_body
@@ -59,14 +59,21 @@ async def graphql_handler(request: web.Request) -> web.Response:
     replaced = fault_response(draw)
     if replaced is not None:
         return replaced
-    answer = run_graphql(shop, body["query"], body.get("variables") or {}, body.get("operationName"))
+    version = request.match_info["version"]
+    answer = run_graphql(shop, body["query"], body.get("variables") or {}, body.get("operationName"), version)
     if draw.outcome == "applied_then_dropped":
         drop_connection(request)
     return json_response(answer)
 
 
-def run_graphql(shop: Shop, source: str, variables: dict[str, Any], operation_name: str | None) -> dict[str, Any]:
-    """Everything after HTTP: the body Shopify would answer with (always HTTP 200)."""
+def run_graphql(
+    shop: Shop,
+    source: str,
+    variables: dict[str, Any],
+    operation_name: str | None,
+    version: str = LATEST_VERSION,
+) -> dict[str, Any]:
+    """Everything after HTTP: the body Shopify would answer with (always HTTP 200) at that API version."""
     checked = check_document(source)
     if checked.document is None:
         assert checked.error_code is not None
@@ -94,8 +101,8 @@ def run_graphql(shop: Shop, source: str, variables: dict[str, Any], operation_na
     if not shop.bucket.try_take(requested):
         shop.stats.throttled += 1
         return throttled_body(requested, shop.bucket)
-    root = AdminRoot(shop)
-    revision_before = shop.catalog.revision
+    root = AdminRoot(shop, version)
+    revision_before = shop.revision
     result = execute_sync(
         schema,
         checked.document,
@@ -111,7 +118,7 @@ def run_graphql(shop: Shop, source: str, variables: dict[str, Any], operation_na
         for s in operation.selection_set.selections
         if isinstance(s, FieldNode) and not s.name.value.startswith("__")
     ]
-    _count(shop, operation.operation, root_fields, actual, applied=shop.catalog.revision != revision_before)
+    _count(shop, operation.operation, root_fields, actual, applied=shop.revision != revision_before)
     response: dict[str, Any] = {}
     if result.errors:
         response["errors"] = [error.formatted for error in result.errors]

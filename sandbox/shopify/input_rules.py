@@ -1,10 +1,10 @@
-"""Checks Shopify applies to product input, shared by productSet and productUpdate."""
+"""Checks Shopify applies to input, shared by the mutations: user errors, titles, money, metafields, tags."""
 
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sandbox.shopify.catalog import Catalog, Metafield
+from sandbox.shopify.catalog import IdSequence, Metafield
 
 MAX_TITLE_LENGTH = 255
 DEFAULT_METAFIELD_NAMESPACE = "custom"
@@ -70,7 +70,7 @@ def metafield_problems(
     return problems
 
 
-def replaced_metafields(catalog: Catalog, inputs: list[dict[str, Any]], existing: list[Metafield]) -> list[Metafield]:
+def replaced_metafields(ids: IdSequence, inputs: list[dict[str, Any]], existing: list[Metafield]) -> list[Metafield]:
     """The new list of metafields: entries left out are deleted; matched ones keep their ids and type."""
     by_key = {(field.namespace, field.key): field for field in existing}
     result: list[Metafield] = []
@@ -80,7 +80,7 @@ def replaced_metafields(catalog: Catalog, inputs: list[dict[str, Any]], existing
         previous = by_key.get((namespace, key))
         result.append(
             Metafield(
-                id=previous.id if previous else catalog.next_id("Metafield"),
+                id=previous.id if previous else ids.next_id("Metafield"),
                 namespace=namespace,
                 key=key,
                 type=str(item.get("type") or (previous.type if previous else "single_line_text_field")),
@@ -88,6 +88,13 @@ def replaced_metafields(catalog: Catalog, inputs: list[dict[str, Any]], existing
             )
         )
     return result
+
+
+def upserted_metafields(ids: IdSequence, inputs: list[dict[str, Any]], existing: list[Metafield]) -> list[Metafield]:
+    """The metafields named in `inputs` added or changed; the others left as they were (an upsert)."""
+    named = {(item.get("namespace") or DEFAULT_METAFIELD_NAMESPACE, item.get("key")) for item in inputs}
+    untouched = [field for field in existing if (field.namespace, field.key) not in named]
+    return untouched + replaced_metafields(ids, inputs, existing)
 
 
 def clean_tags(tags: list[str]) -> list[str]:

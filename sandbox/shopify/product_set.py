@@ -243,11 +243,13 @@ def _apply_variant(catalog: Catalog, product: Product, plan: _PlannedVariant, po
         variant.sku = source.get("sku") if "sku" in source else inventory_item.get("sku")
     if "barcode" in source:
         variant.barcode = source["barcode"]
+    if inventory_item.get("tracked") is not None:
+        variant.tracked = bool(inventory_item["tracked"])
     weight = (inventory_item.get("measurement") or {}).get("weight")
     if weight is not None:
         variant.weight = Weight(value=float(weight["value"]), unit=str(weight["unit"]))
     if source.get("metafields") is not None:
-        variant.metafields = replaced_metafields(catalog, source["metafields"], variant.metafields)
+        variant.metafields = replaced_metafields(catalog.ids, source["metafields"], variant.metafields)
     catalog.put_variant(variant)
     return variant.id
 
@@ -358,7 +360,7 @@ def _apply(
     if product_input.get("tags") is not None:
         product.tags = clean_tags(product_input["tags"])
     if product_input.get("metafields") is not None:
-        product.metafields = replaced_metafields(catalog, product_input["metafields"], product.metafields)
+        product.metafields = replaced_metafields(catalog.ids, product_input["metafields"], product.metafields)
     if target is None and options is None:
         options = [(DEFAULT_OPTION[0], [DEFAULT_OPTION[1]])]
         variants = [_PlannedVariant({}, [DEFAULT_OPTION], None, None, None)]

@@ -7,8 +7,8 @@ from sandbox.shopify.catalog import Catalog, Product, now_iso, parse_gid
 from sandbox.shopify.input_rules import (
     clean_tags,
     metafield_problems,
-    replaced_metafields,
     title_problem,
+    upserted_metafields,
     user_error,
 )
 
@@ -66,9 +66,7 @@ def product_update(
         product.tags = clean_tags(product_input["tags"])
     if product_input.get("metafields") is not None:
         # productUpdate adds or changes the metafields it names and leaves the others alone.
-        named = {(field.get("namespace") or "custom", field.get("key")) for field in product_input["metafields"]}
-        untouched = [field for field in product.metafields if (field.namespace, field.key) not in named]
-        product.metafields = untouched + replaced_metafields(catalog, product_input["metafields"], product.metafields)
+        product.metafields = upserted_metafields(catalog.ids, product_input["metafields"], product.metafields)
     product.updated_at = now_iso()
     catalog.put_product(product, previous_handle)
     return ProductUpdateOutcome(product, [])

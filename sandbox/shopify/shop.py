@@ -1,13 +1,24 @@
-"""Emulated shops: credentials, plan and rate-limit bucket, access scope, faults, request statistics, catalogue."""
+"""Emulated shops: credentials, plan and rate-limit bucket, access scope, faults, request statistics, and data.
+
+A shop's data: its catalogue, locations, inventory, customers and metafield definitions, plus the answers
+remembered for idempotency keys.
+"""
 
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.shopify.catalog import Catalog
+from sandbox.shopify.catalog import Catalog, IdSequence
+from sandbox.shopify.customers import Customers
 from sandbox.shopify.faults import FAULT_KINDS, FaultInjector, FaultProfile
+from sandbox.shopify.idempotency import IdempotencyKeys
+from sandbox.shopify.inventory import Inventory
 from sandbox.shopify.leaky_bucket import LeakyBucket
+from sandbox.shopify.locations import Locations
+from sandbox.shopify.metafield_definitions import MetafieldDefinitions
 from sandbox.shopify.plans import ShopPlan, plan_limits
+
+DEFAULT_COUNTRY = "NZ"
 
 
 @dataclass
@@ -35,7 +46,10 @@ class ShopStats:
 
 
 class Shop:
-    """One `name.myshopify.com` shop as the Admin API sees it for our app."""
+    """One `name.myshopify.com` shop as the Admin API sees it for our app.
+
+    It starts with one location, the primary "Shop location" in the shop's country, and nothing else.
+    """
 
     def __init__(
         self,
@@ -52,7 +66,25 @@ class Shop:
         self.bucket = LeakyBucket(plan_limits(plan))
         self.faults = FaultInjector(faults, domain)
         self.stats = ShopStats()
-        self.catalog = Catalog()
+        self.country_code = DEFAULT_COUNTRY
+        ids = IdSequence()
+        self.locations = Locations(ids, self.country_code)
+        self.inventory = Inventory(ids, self.locations)
+        self.catalog = Catalog(ids, watcher=self.inventory)
+        self.customers = Customers(ids)
+        self.definitions = MetafieldDefinitions(ids)
+        self.idempotency = IdempotencyKeys()
+
+    @property
+    def revision(self) -> int:
+        """Goes up on every write to the shop's data, so a caller can tell whether a request changed anything."""
+        return (
+            self.catalog.revision
+            + self.locations.revision
+            + self.inventory.revision
+            + self.customers.revision
+            + self.definitions.revision
+        )
 
     @property
     def name(self) -> str:

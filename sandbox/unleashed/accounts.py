@@ -22,30 +22,39 @@ class PlannedFaults:
         return self.status
 
 
+Record = dict[str, Any]
+StockKey = tuple[str, str]
+
+
 @dataclass
 class UnleashedAccount:
-    """One Unleashed tenant: `api_id` + `api_key`, with records stored as raw wire dicts."""
+    """One Unleashed tenant: `api_id` + `api_key`, with records stored as raw wire dicts.
+
+    Records are keyed by their code (products by ProductCode, warehouses by WarehouseCode, customers by
+    CustomerCode, stock rows by (ProductCode, WarehouseCode)), so the admin API can plant, replace and
+    remove them one at a time; the key comes from the admin route, never from the record, which is kept
+    verbatim (tests plant malformed records on purpose).
+    """
 
     api_id: str
     api_key: str
-    products: dict[str, dict[str, Any]] = field(default_factory=dict)
-    warehouses: list[dict[str, Any]] = field(default_factory=list)
-    customers: list[dict[str, Any]] = field(default_factory=list)
-    stock_on_hand: list[dict[str, Any]] = field(default_factory=list)
+    products: dict[str, Record] = field(default_factory=dict)
+    warehouses: dict[str, Record] = field(default_factory=dict)
+    customers: dict[str, Record] = field(default_factory=dict)
+    stock_on_hand: dict[StockKey, Record] = field(default_factory=dict)
     faults: PlannedFaults = field(default_factory=PlannedFaults)
     requests_served: int = 0
 
     @classmethod
     def from_dataset(cls, api_id: str, api_key: str, dataset: UnleashedDataset) -> "UnleashedAccount":
-        """An account serving a generated dataset; products are keyed by their ProductCode."""
-        products = {str(product["ProductCode"]): product for product in dataset.products}
+        """An account serving a generated dataset."""
         return cls(
             api_id=api_id,
             api_key=api_key,
-            products=products,
-            warehouses=list(dataset.warehouses),
-            customers=list(dataset.customers),
-            stock_on_hand=list(dataset.stock_on_hand),
+            products={str(product["ProductCode"]): product for product in dataset.products},
+            warehouses={str(warehouse["WarehouseCode"]): warehouse for warehouse in dataset.warehouses},
+            customers={str(customer["CustomerCode"]): customer for customer in dataset.customers},
+            stock_on_hand={(str(row["ProductCode"]), str(row["WarehouseCode"])): row for row in dataset.stock_on_hand},
         )
 
 

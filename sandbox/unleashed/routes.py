@@ -30,10 +30,10 @@ def _records_of(account: UnleashedAccount, resource: str) -> Iterable[Record]:
     if resource == "Products":
         return account.products.values()
     if resource == "Warehouses":
-        return account.warehouses
+        return account.warehouses.values()
     if resource == "Customers":
-        return account.customers
-    return account.stock_on_hand
+        return account.customers.values()
+    return account.stock_on_hand.values()
 
 
 _SELECTORS: dict[str, Selector] = {
