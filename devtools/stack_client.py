@@ -39,32 +39,57 @@ class StackClient:
         status, answer = await self._json("POST", f"{self.sandbox_url}/_sandbox/unleashed/accounts", json=body)
         assert status in (200, 201), answer
 
-    async def unleashed_products(self, api_id: str) -> list[dict[str, Any]]:
-        url = f"{self.sandbox_url}/_sandbox/unleashed/accounts/{api_id}/products"
+    async def unleashed_records(self, api_id: str, collection: str) -> list[dict[str, Any]]:
+        """The account's raw `products`, `warehouses`, `customers` or `stock` rows."""
+        url = f"{self.sandbox_url}/_sandbox/unleashed/accounts/{api_id}/{collection}"
         status, answer = await self._json("GET", url)
         assert status == 200, answer
-        products: list[dict[str, Any]] = answer["products"] if isinstance(answer, dict) else answer
-        return products
+        records: list[dict[str, Any]] = answer[collection]
+        return records
 
-    async def put_unleashed_product(self, api_id: str, code: str, record: dict[str, Any]) -> None:
-        url = f"{self.sandbox_url}/_sandbox/unleashed/accounts/{api_id}/products/{code}"
+    async def unleashed_products(self, api_id: str) -> list[dict[str, Any]]:
+        return await self.unleashed_records(api_id, "products")
+
+    async def put_unleashed_record(self, api_id: str, collection: str, code: str, record: dict[str, Any]) -> None:
+        """Plant or change one raw record (`products`, `warehouses`, `customers`; `stock` takes `SKU/WH`)."""
+        url = f"{self.sandbox_url}/_sandbox/unleashed/accounts/{api_id}/{collection}/{code}"
         status, answer = await self._json("PUT", url, json=record)
         assert status in (200, 201), answer
+
+    async def delete_unleashed_record(self, api_id: str, collection: str, code: str) -> None:
+        url = f"{self.sandbox_url}/_sandbox/unleashed/accounts/{api_id}/{collection}/{code}"
+        async with self.session.delete(url) as response:
+            assert response.status in (204, 404), await response.text()
+
+    async def put_unleashed_product(self, api_id: str, code: str, record: dict[str, Any]) -> None:
+        await self.put_unleashed_record(api_id, "products", code, record)
 
     async def replace_unleashed_products(self, api_id: str, records: list[dict[str, Any]]) -> None:
         """The account's catalogue becomes exactly these records."""
         for existing in await self.unleashed_products(api_id):
-            url = f"{self.sandbox_url}/_sandbox/unleashed/accounts/{api_id}/products/{existing['ProductCode']}"
-            async with self.session.delete(url) as response:
-                assert response.status in (204, 404), await response.text()
+            await self.delete_unleashed_record(api_id, "products", existing["ProductCode"])
         for record in records:
             await self.put_unleashed_product(api_id, record["ProductCode"], record)
 
-    async def shop_products(self, shop: str) -> list[dict[str, Any]]:
-        status, answer = await self._json("GET", f"{self.sandbox_url}/_sandbox/shops/{shop}/products")
+    async def shop_records(self, shop: str, collection: str) -> list[dict[str, Any]]:
+        """What the emulated shop holds: `products`, `locations`, `customers` or `inventory`."""
+        status, answer = await self._json("GET", f"{self.sandbox_url}/_sandbox/shops/{shop}/{collection}")
         assert status == 200, answer
-        products: list[dict[str, Any]] = answer["products"]
-        return products
+        records: list[dict[str, Any]] = answer[collection]
+        return records
+
+    async def shop_graphql(self, shop: str, token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """A GraphQL request to the emulated shop as the merchant's own admin would make it."""
+        url = f"{self.sandbox_url}/{shop}/admin/api/2026-10/graphql.json"
+        status, answer = await self._json(
+            "POST", url, json={"query": query, "variables": variables}, headers={"X-Shopify-Access-Token": token}
+        )
+        assert status == 200 and not answer.get("errors"), answer
+        data: dict[str, Any] = answer["data"]
+        return data
+
+    async def shop_products(self, shop: str) -> list[dict[str, Any]]:
+        return await self.shop_records(shop, "products")
 
     async def shop_stats(self, shop: str) -> dict[str, Any]:
         status, answer = await self._json("GET", f"{self.sandbox_url}/_sandbox/shops/{shop}/stats")

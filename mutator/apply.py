@@ -26,6 +26,8 @@ log = get_logger(__name__)
 DEPS = "mutator_deps"
 RECORDING_RETRY_SECONDS = 2.0
 LOOKUP_COST = 5.0
+# Documents that take `@idempotent(key: $idempotencyKey)` (required by Shopify from 2026-04) get the job's key.
+IDEMPOTENCY_VARIABLE = "$idempotencyKey"
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,11 @@ def effect_of(job: MutationJob) -> Effect:
 
 async def _send_as(deps: MutatorDeps, job: MutationJob, tenant: Tenant) -> dict[str, Any]:
     effect = effect_of(job)
-    result = await deps.shopify.execute(
-        tenant, ALL_DOCUMENTS[effect.document], job.variables, cost=effect.cost, ticket=job.job_id
-    )
+    document = ALL_DOCUMENTS[effect.document]
+    variables = job.variables
+    if IDEMPOTENCY_VARIABLE in document:
+        variables = {**variables, "idempotencyKey": job.idempotency_key}
+    result = await deps.shopify.execute(tenant, document, variables, cost=effect.cost, ticket=job.job_id)
     return mutation_payload(result.data)
 
 

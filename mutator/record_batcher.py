@@ -32,20 +32,23 @@ UPDATE mutation_jobs SET outcome = 'succeeded', error_message = 'superseded by a
 WHERE job_id = $1
 """
 
+# A row's hash or status given as NULL keeps the mirror's; details are merged key by key (see MirrorRow).
 _MARK_SUCCEEDED = """
 WITH done AS (
     UPDATE mutation_jobs AS j SET outcome = 'succeeded', error_class = NULL, error_message = NULL,
            finished_at = now(), updated_at = now()
     FROM unnest($1::text[]) AS u(job_id) WHERE j.job_id = u.job_id
 )
-INSERT INTO shopify_mirror (domain, entity_kind, entity_key, shopify_id, content_hash, status, skus, details)
-SELECT domain, kind, entity_key, shopify_id, content_hash, status,
+INSERT INTO shopify_mirror AS m (domain, entity_kind, entity_key, shopify_id, content_hash, status, skus, details)
+SELECT domain, kind, entity_key, shopify_id, coalesce(content_hash, ''), status,
        ARRAY(SELECT jsonb_array_elements_text(skus::jsonb)), details
 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
      AS t(domain, kind, entity_key, shopify_id, content_hash, status, skus, details)
 ON CONFLICT (domain, entity_kind, entity_key) DO UPDATE
-    SET shopify_id = EXCLUDED.shopify_id, content_hash = EXCLUDED.content_hash, status = EXCLUDED.status,
-        skus = EXCLUDED.skus, details = EXCLUDED.details, updated_at = now()
+    SET shopify_id = EXCLUDED.shopify_id,
+        content_hash = CASE WHEN EXCLUDED.content_hash = '' THEN m.content_hash ELSE EXCLUDED.content_hash END,
+        status = coalesce(EXCLUDED.status, m.status),
+        skus = EXCLUDED.skus, details = m.details || EXCLUDED.details, updated_at = now()
 """
 
 

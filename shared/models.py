@@ -1,5 +1,6 @@
 """Payloads that cross a process boundary (producer → Redis → mutator, producer API → callers)."""
 
+import uuid
 from enum import StrEnum
 from typing import Any
 
@@ -51,13 +52,15 @@ class MirrorRow(BaseModel):
     """What the mirror holds for one entity once a job that writes it has succeeded.
 
     The producer says what it expects (hash, status, SKUs, details it knows); the mutator adds what only
-    Shopify's answer tells (the id of something created, variant ids)."""
+    Shopify's answer tells (the id of something created, variant ids). A hash or status of None keeps what
+    the mirror has, and details are merged key by key, so two jobs that change different aspects of one
+    entity (a location's address and whether it is active) can succeed in either order."""
 
     model_config = ConfigDict(frozen=True)
 
     entity_kind: EntityKind
     entity_key: str
-    content_hash: str
+    content_hash: str | None = None
     status: str | None = None
     skus: tuple[str, ...] = ()
     shopify_id: str | None = None
@@ -78,10 +81,15 @@ class MutationJob(BaseModel):
     entity_kind: EntityKind
     entity_key: str = Field(description="Our stable key of the entity, e.g. a product's key or a warehouse code")
     content_hash: str = Field(description="Hash of the desired state this job writes")
-    document: str = Field(description="Name of the GraphQL document in shared.shopify_documents")
     variables: dict[str, Any]
     shopify_id: str | None = Field(default=None, description="Known Shopify GID for update/archive")
     writes: tuple[MirrorRow, ...] = Field(default=(), description="Mirror rows this job leaves once it succeeds")
+    generation: int = Field(default=0, description="Bumped when a dead letter is replayed: a new idempotency key")
+
+    @property
+    def idempotency_key(self) -> str:
+        """The same on every retry of this job, new for a replay or for the same change planned in a new sync."""
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"commerce-sync:{self.job_id}:{self.sync_id}:{self.generation}"))
 
 
 class JobOutcome(StrEnum):

@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 import redis
 
-from devtools.infra import Infra, drop_database, start_infra, with_database
+from devtools.infra import Infra, drop_database, ensure_database, start_infra, with_database
 from devtools.stack import Stack
 from devtools.stack_client import StackClient, provision_tenant
 from tests.outages import RestartableRedis
@@ -103,14 +103,24 @@ def redis_url_with_db(redis_url: str, db: int) -> str:
 
 
 @pytest.fixture
-def isolated_stack(infra: Infra, tmp_path: Path) -> Iterator[Stack]:
-    """A stack of its own on Redis database 14 (flushed), so no other mutator takes its jobs.
-    The test starts the processes it needs (with the settings it wants)."""
+def own_database(infra: Infra) -> Iterator[str]:
+    """A PostgreSQL database of the test's own: any producer carries on any open sync of its database, so a
+    stack of a test's own needs its own database, or the shared stack's producer would take its steps."""
+    name = f"commerce_sync_own_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    server = with_database(infra.database_url, "postgres")
+    yield ensure_database(server, name)
+    drop_database(server, name)
+
+
+@pytest.fixture
+def isolated_stack(infra: Infra, own_database: str, tmp_path: Path) -> Iterator[Stack]:
+    """A stack of its own on Redis database 14 (flushed) and a database of its own, so no other process takes
+    its jobs or its steps. The test starts the processes it needs (with the settings it wants)."""
     redis_url = redis_url_with_db(infra.redis_url, 14)
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
     client.close()
-    own = Stack(infra=Infra(redis_url=redis_url, database_url=infra.database_url), workdir=tmp_path)
+    own = Stack(infra=Infra(redis_url=redis_url, database_url=own_database), workdir=tmp_path)
     try:
         yield own
     finally:

@@ -29,9 +29,9 @@ async def wait_for_jobs_in_flight(http: aiohttp.ClientSession, stack: Stack, res
 
 
 async def test_redis_restart_mid_run_keeps_every_process_up_and_the_state_exact(
-    infra: Infra, own_redis: RestartableRedis, tmp_path: Path, http: aiohttp.ClientSession
+    own_database: str, own_redis: RestartableRedis, tmp_path: Path, http: aiohttp.ClientSession
 ) -> None:
-    stack = Stack(infra=Infra(redis_url=own_redis.url, database_url=infra.database_url), workdir=tmp_path)
+    stack = Stack(infra=Infra(redis_url=own_redis.url, database_url=own_database), workdir=tmp_path)
     try:
         client, merchant, sync_id = await paced_run_under_way(stack, http)
         mutator = stack.mutators[0]
@@ -49,9 +49,9 @@ async def test_redis_restart_mid_run_keeps_every_process_up_and_the_state_exact(
 
 
 async def test_several_redis_restarts_with_many_jobs_in_flight_leave_every_mutator_working(
-    infra: Infra, own_redis: RestartableRedis, tmp_path: Path, http: aiohttp.ClientSession
+    own_database: str, own_redis: RestartableRedis, tmp_path: Path, http: aiohttp.ClientSession
 ) -> None:
-    stack = Stack(infra=Infra(redis_url=own_redis.url, database_url=infra.database_url), workdir=tmp_path)
+    stack = Stack(infra=Infra(redis_url=own_redis.url, database_url=own_database), workdir=tmp_path)
     try:
         stack.start_sandbox()
         stack.start_producer(**FAST_RECOVERY)

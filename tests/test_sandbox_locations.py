@@ -79,7 +79,7 @@ async def test_every_shop_starts_with_its_primary_location(client: Client) -> No
     }
     page = await gql(client, LOCATIONS_PAGE, {"first": 10})
     assert page["data"]["locations"]["nodes"] == [
-        {"id": PRIMARY, "name": "Shop location", "isActive": True, "warehouseCode": None}
+        {"id": PRIMARY, "name": "Shop location", "isActive": True, "isPrimary": True, "warehouseCode": None}
     ]
 
 

@@ -2,11 +2,17 @@
 answer is read into mirror rows. Every resource adds its entries here; `apply` has no resource-specific path."""
 
 from mutator.effects.base import Effect, UserErrors
+from mutator.effects.customers import CUSTOMER_EFFECTS
+from mutator.effects.inventory import INVENTORY_EFFECTS
+from mutator.effects.locations import LOCATION_EFFECTS
 from mutator.effects.products import PRODUCT_EFFECTS
 from shared.models import EntityKind, MutationAction
 
 EFFECTS: dict[tuple[EntityKind, MutationAction], Effect] = {
     **PRODUCT_EFFECTS,
+    **LOCATION_EFFECTS,
+    **CUSTOMER_EFFECTS,
+    **INVENTORY_EFFECTS,
 }
 
 __all__ = ["EFFECTS", "Effect", "UserErrors"]

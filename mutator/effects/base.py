@@ -50,11 +50,12 @@ def mutation_payload(data: dict[str, Any]) -> Payload:
 def rows_with(
     job: MutationJob, shopify_id: str, *, status: str | None = None, details: dict[str, Any] | None = None
 ) -> list[MirrorRow]:
-    """The job's expected mirror rows with the id Shopify gave, and what else the answer told."""
+    """The job's expected mirror rows with the id Shopify gave (rows that name another entity keep its id), and
+    what else the answer told."""
     return [
         row.model_copy(
             update={
-                "shopify_id": shopify_id,
+                "shopify_id": row.shopify_id or shopify_id,
                 "status": status or row.status,
                 "details": {**row.details, **(details or {})},
             }

@@ -48,34 +48,29 @@ async def load_mirror(pool: asyncpg.Pool, domain: str, kind: EntityKind) -> list
 
 
 async def load_projected_mirror(pool: asyncpg.Pool, domain: str, kind: EntityKind) -> list[MirrorEntry]:
-    """The confirmed mirror overlaid with what each entity's newest unfinished job will write."""
-    confirmed = {entry.entity_key: entry for entry in await load_mirror(pool, domain, kind)}
+    """The confirmed mirror overlaid, oldest plan first, with what each unfinished job of the kind will write."""
+    projected = {entry.entity_key: entry for entry in await load_mirror(pool, domain, kind)}
     pending = await pool.fetch(
         """
-        SELECT DISTINCT ON (entity_key) entity_key, shopify_id, payload -> 'writes' AS writes
-        FROM (SELECT entity_key, payload ->> 'shopify_id' AS shopify_id, payload, planned_at, wave
-              FROM mutation_jobs
-              WHERE domain = $1 AND entity_kind = $2 AND outcome = ANY($3::text[])) AS unfinished
-        ORDER BY entity_key, planned_at DESC, wave DESC
+        SELECT payload ->> 'shopify_id' AS shopify_id, payload -> 'writes' AS writes FROM mutation_jobs
+        WHERE domain = $1 AND entity_kind = $2 AND outcome = ANY($3::text[]) ORDER BY planned_at, wave
         """,
         domain,
         kind.value,
         list(UNFINISHED_OUTCOMES),
     )
-    projected = dict(confirmed)
     for row in pending:
-        key = row["entity_key"]
         for raw in row["writes"] or []:
             write = MirrorRow.model_validate(raw)
-            if write.entity_kind is not kind or write.entity_key != key:
+            if write.entity_kind is not kind:
                 continue
-            before = confirmed.get(key)
-            projected[key] = MirrorEntry(
-                entity_key=key,
-                shopify_id=row["shopify_id"] or (before.shopify_id if before else None),
-                content_hash=write.content_hash,
-                status=write.status,
-                skus=write.skus,
+            before = projected.get(write.entity_key)
+            projected[write.entity_key] = MirrorEntry(
+                entity_key=write.entity_key,
+                shopify_id=write.shopify_id or row["shopify_id"] or (before.shopify_id if before else None),
+                content_hash=write.content_hash or (before.content_hash if before else ""),
+                status=write.status or (before.status if before else None),
+                skus=write.skus if write.skus or before is None else before.skus,
                 details={**(before.details if before else {}), **write.details},
                 pending=True,
             )

@@ -19,7 +19,8 @@ class SkippedRecord(BaseModel):
 
 
 class PlannedChange(BaseModel):
-    """One mutation the plan wants sent: its document, its variables, and what the mirror holds after it."""
+    """One mutation the plan wants sent: what it does to which entity, its variables, and what the mirror holds
+    after it (the mutator's effects table says which document carries it)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -27,7 +28,6 @@ class PlannedChange(BaseModel):
     entity_kind: EntityKind
     entity_key: str
     content_hash: str
-    document: str
     variables: dict[str, Any]
     shopify_id: str | None = None
     writes: tuple[MirrorRow, ...] = ()
@@ -37,6 +37,7 @@ class PlannedChange(BaseModel):
 class StepPlan(BaseModel):
     changes: list[PlannedChange] = Field(default_factory=list)
     skipped: list[SkippedRecord] = Field(default_factory=list)
+    warnings: list[SkippedRecord] = Field(default_factory=list, description="Records synced with a part dropped")
     notes: list[str] = Field(default_factory=list)
     counts: dict[str, int] = Field(default_factory=dict, description="Extra counters shown in the step's status")
 
@@ -63,7 +64,6 @@ def mutation_job(sync_id: str, domain: str, step: SyncStep, queue: Queue, change
         entity_kind=change.entity_kind,
         entity_key=change.entity_key,
         content_hash=change.content_hash,
-        document=change.document,
         variables=change.variables,
         shopify_id=change.shopify_id,
         writes=change.writes,

@@ -13,7 +13,10 @@ async def replay_dead_letters(pool: asyncpg.Pool, job_pool: ArqRedis, domain: st
         rows = await conn.fetch(
             """
             UPDATE mutation_jobs SET outcome = 'queued', attempts = 0, error_class = NULL, error_message = NULL,
-                   started_at = NULL, finished_at = NULL, updated_at = now()
+                   started_at = NULL, finished_at = NULL, updated_at = now(),
+                   -- a new idempotency key: Shopify would answer a replayed key with the first, failed answer
+                   payload = jsonb_set(payload, '{generation}',
+                                       to_jsonb(coalesce((payload ->> 'generation')::int, 0) + 1))
             WHERE domain = $1 AND outcome = 'failed' AND ($2::text[] IS NULL OR job_id = ANY($2::text[]))
             RETURNING payload, sync_id, step
             """,

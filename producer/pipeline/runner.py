@@ -61,7 +61,8 @@ async def run_step(ctx: StepContext, claimed: ClaimedStep, step: ResourceStep[An
         ctx.pool,
         claimed.sync_id,
         claimed.step,
-        [{"kind": "skipped_record", "reference": s.reference, "reason": s.reason} for s in plan.skipped],
+        [{"kind": "skipped_record", "reference": s.reference, "reason": s.reason} for s in plan.skipped]
+        + [{"kind": "record_warning", "reference": w.reference, "reason": w.reason} for w in plan.warnings],
     )
     jobs = [mutation_job(claimed.sync_id, claimed.domain, step.name, step.queue, c) for c in plan.changes]
     log.info(

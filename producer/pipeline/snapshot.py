@@ -19,6 +19,18 @@ class SourcePull:
     resource: str
     records: list[tuple[str, Any]]
 
+    @classmethod
+    def keyed(cls, resource: str, records: list[Any], *fields: str) -> "SourcePull":
+        """Each record keyed by its `fields` (joined by @), or by its position when one is missing."""
+
+        def key(position: int, record: Any) -> str:
+            values = [record.get(field) if isinstance(record, dict) else None for field in fields]
+            if all(isinstance(v, str) and v.strip() for v in values):
+                return "@".join(str(v).strip() for v in values)
+            return f"#{position}"
+
+        return cls(resource, [(key(position, record), record) for position, record in enumerate(records)])
+
 
 class ImplausiblePull(Exception):
     """The pull is too small against the last snapshot to be trusted; the message says why."""

@@ -162,12 +162,13 @@ async def add_sync_errors(pool: asyncpg.Pool, sync_id: str, errors: list[dict[st
 
 
 async def replace_step_errors(pool: asyncpg.Pool, sync_id: str, step: SyncStep, errors: list[dict[str, Any]]) -> None:
-    """The step's skipped-record errors, replacing those of an earlier attempt of the same step."""
+    """The step's record errors (skipped, warnings), replacing those of an earlier attempt of the same step."""
     await pool.execute(
         """
         UPDATE syncs SET updated_at = now(), errors = coalesce((
             SELECT jsonb_agg(e) FROM jsonb_array_elements(errors) AS e
-            WHERE NOT (e ->> 'step' = $2 AND e ->> 'kind' = 'skipped_record')), '[]'::jsonb) || $3::jsonb
+            WHERE NOT (e ->> 'step' = $2 AND e ->> 'kind' IN ('skipped_record', 'record_warning'))), '[]'::jsonb)
+            || $3::jsonb
         WHERE sync_id = $1
         """,
         sync_id,

@@ -3,11 +3,17 @@
 from typing import Any
 
 from producer.pipeline.step import ResourceStep
+from producer.resources.customers.step import CustomersStep
+from producer.resources.inventory.step import InventoryStep
+from producer.resources.locations.step import LocationsStep
 from producer.resources.products.step import ProductsStep
 from shared.models import SyncStep
 
 STEPS: dict[SyncStep, ResourceStep[Any]] = {
+    SyncStep.LOCATIONS: LocationsStep(),
     SyncStep.PRODUCTS: ProductsStep(),
+    SyncStep.CUSTOMERS: CustomersStep(),
+    SyncStep.INVENTORY: InventoryStep(),
 }
 
 # What `comprehensive-sync` covers: every Unleashed resource (Promidata has its own route).

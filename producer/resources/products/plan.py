@@ -19,8 +19,6 @@ from shared.models import EntityKind, MirrorRow, MutationAction
 
 ARCHIVED = "ARCHIVED"
 ARCHIVE_HASH = "archived"
-PRODUCT_SET = "ProductSet"
-PRODUCT_ARCHIVE = "ProductArchive"
 
 
 class ShopifyProduct(BaseModel):
@@ -177,7 +175,6 @@ def _product_set(desired: DesiredProduct, target: _Target, *, wave: int) -> Plan
         entity_kind=EntityKind.PRODUCT,
         entity_key=target.key,
         content_hash=content_hash,
-        document=PRODUCT_SET,
         variables=variables,
         shopify_id=target.shopify_id,
         writes=(
@@ -211,7 +208,6 @@ def _archived(key: str, shopify_id: str, skus: tuple[str, ...]) -> PlannedChange
         entity_kind=EntityKind.PRODUCT,
         entity_key=key,
         content_hash=ARCHIVE_HASH,
-        document=PRODUCT_ARCHIVE,
         variables={"product": {"id": shopify_id, "status": ARCHIVED}},
         shopify_id=shopify_id,
         writes=(

@@ -30,12 +30,6 @@ class ProductInputs:
     mirror: list[MirrorEntry]
 
 
-def record_key(position: int, record: Any) -> str:
-    """A product's key in the snapshot: its ProductCode, else where it was in the pull."""
-    code = record.get("ProductCode") if isinstance(record, dict) else None
-    return code.strip() if isinstance(code, str) and code.strip() else f"#{position}"
-
-
 class ProductsStep:
     name = SyncStep.PRODUCTS
     queue = Queue.PRODUCTS
@@ -50,7 +44,7 @@ class ProductsStep:
         )
         log.info("pulled", unleashed_products=len(records), shopify_products=len(shopify))
         mirror = await load_projected_mirror(ctx.pool, tenant.domain, EntityKind.PRODUCT)
-        source = SourcePull(SOURCE, [(record_key(i, r), r) for i, r in enumerate(records)])
+        source = SourcePull.keyed(SOURCE, records, "ProductCode")
         return Gathered(source, ProductInputs(records, shopify, mirror))
 
     def plan(self, inputs: ProductInputs) -> StepPlan:
