@@ -1,9 +1,9 @@
 """`make demo`: the main job end to end on this machine, then a summary.
 
 Starts Redis and PostgreSQL (the configured ones, or embedded real ones), the sandbox, the producer and a
-mutator as separate processes; provisions a tenant; runs a products sync of a seeded Unleashed catalogue
-into the emulated Shopify; runs it again to show that an unchanged source sends nothing; stops what it
-started.
+mutator as separate processes; provisions a tenant; runs a comprehensive sync (locations, products and
+customers at once, stock once the products and locations have ended) of a seeded Unleashed account into the
+emulated Shopify; runs it again to show that an unchanged source sends nothing; stops what it started.
 """
 
 import argparse
@@ -48,16 +48,16 @@ async def run_demo(stack: Stack, args: argparse.Namespace) -> int:
             unleashed_api_id="demo-api-id",
             unleashed_api_key="demo-api-key",
         )
-        print(f"tenant tenant:{DOMAIN} provisioned; syncing {args.size} Unleashed products into {SHOP} ...")
+        print(f"tenant tenant:{DOMAIN} provisioned; comprehensive sync of {args.size} Unleashed products,")
+        print(f"their warehouses, customers and stock into {SHOP} ...")
         started = time.monotonic()
-        sync_id = await client.start_sync(DOMAIN)
+        sync_id = await client.start_sync(DOMAIN, route="comprehensive-sync")
         last_line = ""
         while True:
             status = await client.sync_status(sync_id)
-            progress = status["totals"]["progress"]
-            line = (
-                f"  {status['state']:<9} succeeded {progress['succeeded']:>5}"
-                f"  failed {progress['failed']:>4}  pending {progress['pending']:>5}"
+            line = f"  {status['state']:<9}" + " | ".join(
+                f"{name} {step['state']} {step['progress']['succeeded']}/{sum(step['planned'].values())}"
+                for name, step in sorted(status["steps"].items())
             )
             if line != last_line:
                 print(line, flush=True)
@@ -68,19 +68,28 @@ async def run_demo(stack: Stack, args: argparse.Namespace) -> int:
         elapsed = time.monotonic() - started
         shop_products = await client.shop_products(SHOP)
         variants = sum(len(product["variants"]) for product in shop_products)
+        held = {name: len(await client.shop_records(SHOP, name)) for name in ("locations", "customers", "inventory")}
         stats = await client.shop_stats(SHOP)
 
         resync_started = time.monotonic()
-        again = await client.wait_for_sync(await client.start_sync(DOMAIN))
+        again = await client.wait_for_sync(await client.start_sync(DOMAIN, route="comprehensive-sync"))
         resync_elapsed = time.monotonic() - resync_started
         stats_after = await client.shop_stats(SHOP)
 
     planned = status["totals"]["planned"]
     progress = status["totals"]["progress"]
     skipped = [error for error in status["errors"] if error.get("kind") == "skipped_record"]
-    rows = [
-        ("sync", sync_id),
-        ("state", status["state"]),
+    rows = [("sync", sync_id), ("state", status["state"])]
+    for name, step in sorted(status["steps"].items()):
+        p, done = step["planned"], step["progress"]
+        rows.append(
+            (
+                f"  {name} (creates/updates/archives → ok/failed)",
+                f"{p['creates']}/{p['updates']}/{p['archives']} → {done['succeeded']}/{done['failed']}"
+                f"  {step['state']}" + (f"  {step['counts']}" if step.get("counts") else ""),
+            )
+        )
+    rows += [
         (
             "planned creates / updates / archives",
             f"{planned['creates']} / {planned['updates']} / {planned['archives']}",
@@ -88,6 +97,10 @@ async def run_demo(stack: Stack, args: argparse.Namespace) -> int:
         ("succeeded / failed / pending", f"{progress['succeeded']} / {progress['failed']} / {progress['pending']}"),
         ("source records skipped (reported)", str(len(skipped))),
         ("Shopify products / variants now", f"{len(shop_products)} / {variants}"),
+        (
+            "Shopify locations / customers / stock levels",
+            f"{held['locations']} / {held['customers']} / {held['inventory']}",
+        ),
         ("GraphQL mutations sent / throttled", f"{stats['mutations']} / {stats['throttled']}"),
         ("end-to-end time", f"{elapsed:.1f} s ({progress['succeeded'] / elapsed:.1f} mutations/s)"),
         (

@@ -1,7 +1,7 @@
 """Unleashed customers as Shopify customers should hold them. Pure.
 
 Names from the contact (else the customer name), email, phone in E.164 (`phonenumbers`, read in the
-customer's own country), addresses with ISO country and province codes (`pycountry`), tags, and the customer
+customer's own country: its first address's, else its currency's), addresses with ISO country and province codes (`pycountry`), tags, and the customer
 code in the note. A bad phone, email or address is dropped from that customer and reported; the customer
 still syncs. Emails and phones are unique in a Shopify shop, so one already given to another customer
 (by customer code order) is dropped and reported too.
@@ -66,6 +66,13 @@ def e164(raw: str | None, country: str | None) -> str | None:
     return formatted
 
 
+def _currency_country(currency: Any) -> str | None:
+    """A customer without an address: the country of its currency (ISO 4217 codes start with the ISO 3166 code
+    of their country: NZD, AUD, USD; EUR names none), to read national phone numbers in."""
+    code = currency.get("CurrencyCode") if isinstance(currency, dict) else None
+    return country_code(code[:2]) if isinstance(code, str) and len(code) == 3 else None
+
+
 def _addresses(raw: dict[str, Any], reference: str, warnings: list[SkippedRecord]) -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     listed = raw.get("Addresses")
@@ -100,7 +107,7 @@ def _customer(raw: Any, position: int, warnings: list[SkippedRecord]) -> Desired
     if code is None:
         raise InvalidRecord(reference, "CustomerCode is missing")
     addresses = _addresses(raw, reference, warnings)
-    home = addresses[0]["countryCode"] if addresses else None
+    home = addresses[0]["countryCode"] if addresses else _currency_country(raw.get("Currency"))
     phone = None
     for field in ("PhoneNumber", "MobileNumber"):
         given = text(raw, field)
