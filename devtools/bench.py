@@ -6,7 +6,8 @@ then runs three scenarios:
 
 1. engine ceiling: a big catalogue into an unthrottled shop with one mutator, then an idle re-sync;
 2. arq-defaults baseline: a mutator with arq's poll delay (0.5 s) and one job at a time, for a fixed window;
-3. budget use: a throttled shop (restore 200/s, bucket 4,000) with several mutators.
+3. budget use: a throttled shop (restore 200/s, bucket 4,000) with several mutators;
+4. comprehensive: every Unleashed resource of a large account into an unlimited shop (devtools/bench_comprehensive).
 
 Prints a table and writes `bench/results.json`.  Exits 0 whatever the timings; non-zero only on a crash.
 """
@@ -25,7 +26,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import aiohttp
 import redis
 
-from devtools import bench_report
+from devtools import bench_comprehensive, bench_report
 from devtools.bench_catalogue import describe_catalogue, provision
 from devtools.bench_report import ProcessMeter
 from devtools.infra import drop_database, ensure_database, start_infra
@@ -61,8 +62,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--budget-mutations", type=int, default=1_800, help="catalogue of the budget-use run")
     parser.add_argument("--budget-mutators", type=int, default=4)
     parser.add_argument("--sync-timeout", type=float, default=300.0, help="give up waiting for one sync after this")
-    parser.add_argument("--max-seconds", type=float, default=560.0, help="whole-run budget; long syncs are cut short")
-    parser.add_argument("--scenarios", default="ceiling,baseline,budget", help="comma-separated subset to run")
+    parser.add_argument("--max-seconds", type=float, default=900.0, help="whole-run budget; long syncs are cut short")
+    parser.add_argument("--comprehensive-products", type=int, default=10_000)
+    parser.add_argument("--comprehensive-warehouses", type=int, default=20)
+    parser.add_argument("--comprehensive-customers", type=int, default=2_000)
+    parser.add_argument("--comprehensive-stock-share", type=float, default=0.30, help="~50,000 levels at defaults")
+    parser.add_argument(
+        "--scenarios", default="ceiling,baseline,budget,comprehensive", help="comma-separated subset to run"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--output", type=Path, default=REPO / "bench" / "results.json")
     return parser.parse_args(argv)
@@ -124,8 +131,9 @@ async def run_sync(
     give_up_after: float,
     poll: float = 0.1,
     status_poll: float = 0.25,
+    route: str = "sync-products",
 ) -> SyncRun:
-    """Start a products sync and watch it until it ends or `give_up_after` s pass.
+    """Start a sync (products unless `route` says otherwise) and watch it until it ends or `give_up_after` s pass.
 
     Shop stats (and RSS) are read every `poll` s, which times the first and last mutation to that
     resolution; the sync's status, a heavier query, every `status_poll` s.
@@ -135,7 +143,7 @@ async def run_sync(
     for meter in meters:
         meter.restart()
     started = time.monotonic()
-    sync_id = await client.start_sync(domain)
+    sync_id = await client.start_sync(domain, route=route)
     first = last = None
     mutations_seen = stats_before["mutations"]
     next_report = PROGRESS_EVERY_SECONDS
@@ -329,6 +337,10 @@ async def run_scenarios(stack: Stack, args: argparse.Namespace, results: dict[st
                 baseline["ceiling_ratio"] = ratio
         if "budget" in wanted:
             results["budget_use"] = await budget_use(client, stack, args)
+        if "comprehensive" in wanted:
+            progress("4/4 comprehensive: every Unleashed resource, unlimited shop, one mutator")
+            results["comprehensive"] = await bench_comprehensive.comprehensive(client, stack, args, run_sync)
+            flush_bench_redis(stack.infra.redis_url)
 
 
 def _exit_on_sigterm(signum: int, _frame: object) -> None:
@@ -369,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         if stack is not None:
             stack.stop()
         infra.stop()
-        rows = bench_report.table_rows(results)
+        rows = bench_report.table_rows(results) + bench_comprehensive.table_rows(results)
         payload = {
             "date": started_at,
             "run_seconds": time.monotonic() - _STARTED,

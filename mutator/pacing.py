@@ -11,6 +11,9 @@ reports less available than the model assumes (another app on the shop, a restar
 
 While nothing is known about a shop, one request probes it and the others wait for its answer.
 
+Reservations for one shop that arrive together in a process share one round trip (the script takes each in
+turn, exactly as one by one would).
+
 A request whose slot is more than `max_wait_seconds` away does not sit in a worker slot: it keeps its slot
 as a ticket (`pacing-ticket:{job_id}`) and the job is deferred until then. The queue then holds other
 shops' jobs first, so one busy shop does not starve the others.
@@ -24,31 +27,57 @@ from redis.asyncio import Redis
 
 from shared.shopify_client import ThrottleStatus
 
+# Reserves slots for several requests to one shop at once (each in turn, exactly as one by one would).
+# KEYS: the bucket, then one ticket key per request; ARGV: now (ms), max wait (ms), then one cost per request.
+# Per request: {status, wait ms, points expected left}; status 1 go, 0 deferred (slot kept as a ticket),
+# -1 probe (nothing known about the shop: this request finds out), -2 wait for the probe's answer.
 _RESERVE = """
-local now, cost, max_wait = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local ticket = redis.call('GET', KEYS[2])
-if ticket then
-  local wait = math.max(0, tonumber(ticket) - now)
-  if wait > max_wait then return {0, math.ceil(wait), -1000000000} end
-  redis.call('DEL', KEYS[2])
-  return {1, math.ceil(wait), -1000000000}
-end
+local now, max_wait = tonumber(ARGV[1]), tonumber(ARGV[2])
+local unknown = -1000000000
+local out = {}
 local s = redis.call('HMGET', KEYS[1], 'tat', 'max', 'rate')
-if not s[1] then
-  if redis.call('SET', KEYS[1] .. ':probe', '1', 'NX', 'PX', 5000) then return {-1, 0, -1000000000} end
-  return {-2, 0, -1000000000}
+local known = s[1] ~= false
+local maxv, rate, tat
+if known then
+  maxv, rate = tonumber(s[2]), tonumber(s[3])
+  tat = math.max(tonumber(s[1]), now)
 end
-local maxv, rate = tonumber(s[2]), tonumber(s[3])
-local tat = math.max(tonumber(s[1]), now)
-local in_use = (tat - now) * rate / 1000
-local wait = math.max(0, (in_use + cost - maxv) * 1000 / rate)
-redis.call('HSET', KEYS[1], 'tat', tostring(tat + cost * 1000 / rate))
-redis.call('PEXPIRE', KEYS[1], 86400000)
-if wait > max_wait then
-  redis.call('SET', KEYS[2], tostring(now + wait), 'PX', math.ceil(wait) + 3600000)
-  return {0, math.ceil(wait), -1000000000}
+local probing = false
+for i = 2, #KEYS do
+  local cost = tonumber(ARGV[i + 1])
+  local ticket = redis.call('GET', KEYS[i])
+  if ticket then
+    local wait = math.max(0, tonumber(ticket) - now)
+    if wait > max_wait then
+      table.insert(out, {0, math.ceil(wait), unknown})
+    else
+      redis.call('DEL', KEYS[i])
+      table.insert(out, {1, math.ceil(wait), unknown})
+    end
+  elseif not known then
+    if not probing and redis.call('SET', KEYS[1] .. ':probe', '1', 'NX', 'PX', 5000) then
+      probing = true
+      table.insert(out, {-1, 0, unknown})
+    else
+      table.insert(out, {-2, 0, unknown})
+    end
+  else
+    local in_use = (tat - now) * rate / 1000
+    local wait = math.max(0, (in_use + cost - maxv) * 1000 / rate)
+    tat = tat + cost * 1000 / rate
+    if wait > max_wait then
+      redis.call('SET', KEYS[i], tostring(now + wait), 'PX', math.ceil(wait) + 3600000)
+      table.insert(out, {0, math.ceil(wait), unknown})
+    else
+      table.insert(out, {1, math.ceil(wait), math.floor(maxv - in_use - cost)})
+    end
+  end
 end
-return {1, math.ceil(wait), math.floor(maxv - in_use - cost)}
+if known then
+  redis.call('HSET', KEYS[1], 'tat', tostring(tat))
+  redis.call('PEXPIRE', KEYS[1], 86400000)
+end
+return out
 """
 
 _OBSERVE = """
@@ -94,12 +123,20 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
+@dataclass
+class _Ask:
+    cost: float
+    ticket: str
+    answer: "asyncio.Future[list[int]]"
+
+
 class ShopPacer:
     def __init__(self, redis: Redis, max_wait_seconds: float = 0.5) -> None:
         self._redis = redis
         self._max_wait_ms = int(max_wait_seconds * 1000)
         self._reserve = redis.register_script(_RESERVE)
         self._observe = redis.register_script(_OBSERVE)
+        self._asking: dict[str, list[_Ask]] = {}
 
     @staticmethod
     def bucket_key(shop: str) -> str:
@@ -111,23 +148,47 @@ class ShopPacer:
 
     async def reserve(self, shop: str, cost: float, ticket: str) -> Reservation:
         """Take the next slot for `cost` points. `ticket` names the request across deferrals (the job id)."""
-        keys = [self.bucket_key(shop), self.ticket_key(ticket)]
         waited = 0.0
         while True:
-            status, wait_ms, expected = await self._reserve(keys=keys, args=[_now_ms(), cost, self._max_wait_ms])
-            if int(status) == -1:
+            status, wait_ms, expected = await self._ask(shop, cost, ticket)
+            if status == -1:
                 # Nothing known about this shop yet: this request is the probe whose answer tells us.
                 return Reservation(granted=True, wait_seconds=0.0, known=False)
-            if int(status) != -2:
+            if status != -2:
                 return Reservation(
-                    granted=int(status) == 1,
-                    wait_seconds=int(wait_ms) / 1000,
-                    expected_available=float(expected) if int(expected) > UNKNOWN_EXPECTATION else None,
+                    granted=status == 1,
+                    wait_seconds=wait_ms / 1000,
+                    expected_available=float(expected) if expected > UNKNOWN_EXPECTATION else None,
                 )
             if waited >= PROBE_WAIT_SECONDS:
                 return Reservation(granted=False, wait_seconds=PROBE_POLL_SECONDS, known=False)
             await asyncio.sleep(PROBE_POLL_SECONDS)
             waited += PROBE_POLL_SECONDS
+
+    async def _ask(self, shop: str, cost: float, ticket: str) -> list[int]:
+        """Group commit: the requests for one shop that arrive while one round trip is being prepared share it."""
+        answer: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
+        asking = self._asking.setdefault(shop, [])
+        asking.append(_Ask(cost, ticket, answer))
+        if len(asking) == 1:
+            asyncio.get_running_loop().create_task(self._reserve_asked(shop))
+        return await answer
+
+    async def _reserve_asked(self, shop: str) -> None:
+        asks = self._asking.pop(shop, [])
+        try:
+            results = await self._reserve(
+                keys=[self.bucket_key(shop), *(self.ticket_key(ask.ticket) for ask in asks)],
+                args=[_now_ms(), self._max_wait_ms, *(ask.cost for ask in asks)],
+            )
+        except Exception as exc:
+            for ask in asks:
+                if not ask.answer.done():
+                    ask.answer.set_exception(exc)
+            return
+        for ask, result in zip(asks, results, strict=True):
+            if not ask.answer.done():
+                ask.answer.set_result([int(value) for value in result])
 
     async def release_probe(self, shop: str) -> None:
         """The probe got no throttle status back (an error): let the next request probe at once."""

@@ -3,10 +3,10 @@
 arq's defaults would be wrong here: `poll_delay` 0.5 s and one job at a time give 2 mutations/s, and a
 kept result (1 h by default) blocks a legitimate re-queue of the same job id. So: short polls, many jobs in
 flight, no kept results, and a short job timeout so a job whose worker died is back within ~40 s.
-A failed poll loop (Redis dropped or restarted: ConnectionError, TimeoutError, or the WatchError redis-py
-raises when a connection drops under a WATCH) is restarted until we are told to stop, with its job slots
-counted again from the jobs really in flight: arq's `start_jobs` keeps a slot when a Redis call in it fails,
-and without the recount a few restarts leave a worker that polls but never starts a job.
+A failed poll loop (Redis dropped or restarted: ConnectionError, TimeoutError, a WatchError) is restarted
+until we are told to stop, with its job slots counted again from the jobs really in flight (arq's own
+`start_jobs` kept a slot when a Redis call in it failed: a few restarts left a worker that polled but never
+started a job). Jobs are claimed by one Lua script per poll instead of arq's four round trips per job.
 """
 
 import asyncio
@@ -15,9 +15,10 @@ import time
 from typing import Any
 
 from arq import ArqRedis
-from arq.worker import Worker, func
+from arq.worker import func
 
 from mutator.apply import DEPS, MutatorDeps, apply_mutation
+from mutator.arq_worker import MutationWorker
 from shared.jobqueue import APPLY_MUTATION, deserialize_job, serialize_job
 from shared.logs import get_logger
 from shared.queues import ALL_QUEUES, Queue
@@ -29,46 +30,10 @@ log = get_logger(__name__)
 ARQ_MAX_TRIES = 1000
 RESTART_DELAY_SECONDS = 1.0
 PROGRESS_LOG_SECONDS = 10.0
-# A poll loop that has not finished an iteration for this long is wedged (or Redis is away): /health says 503.
-# Redis calls time out after 5 s (shared.jobqueue), so a live loop always comes round well within this.
+# A poll loop that has not finished an iteration for this long is wedged (or Redis is away): /health says 503,
+# and the watchdog restarts the loop. A live loop comes round every poll delay.
 WEDGED_AFTER_SECONDS = 15.0
-
-
-class MutationWorker(Worker):
-    """arq's Worker, made safe to start again after its poll loop failed, and able to say when it last polled."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.last_poll = time.monotonic()
-
-    async def _poll_iteration(self) -> None:
-        await super()._poll_iteration()
-        self.last_poll = time.monotonic()
-
-    def polled_within(self, seconds: float) -> bool:
-        return time.monotonic() - self.last_poll < seconds
-
-    def forget_ended_tasks(self) -> int:
-        """Drop job tasks that ended, reading their errors (arq would re-raise each in a later poll, one loop
-        failure per task). Returns how many ended with an error."""
-        failed = 0
-        for job_id, task in list(self.tasks.items()):
-            if task.done():
-                del self.tasks[job_id]
-                failed += not task.cancelled() and task.exception() is not None
-        return failed
-
-    async def prepare_restart(self) -> int:
-        """After the poll loop failed: forget ended job tasks and count the job slots again from the tasks
-        still running. Returns how many job tasks ended with an error."""
-        await asyncio.sleep(0)  # let the done-callbacks of tasks that just ended give their slots back
-        failed = self.forget_ended_tasks()
-        running = len(self.tasks)
-        self.job_counter = running
-        self.sem = asyncio.BoundedSemaphore(self.max_jobs + 1)
-        for _ in range(running):  # each running task gives its slot back to this semaphore when it ends
-            await self.sem.acquire()
-        return failed
+WATCHDOG_SECONDS = 5.0
 
 
 def build_worker(queue: Queue, pool: ArqRedis, settings: Settings, ctx: dict[str, Any]) -> MutationWorker:
@@ -103,6 +68,7 @@ class MutationWorkers:
         self._workers: list[MutationWorker] = []
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._loops: dict[str, asyncio.Task[None]] = {}  # queue → the running poll loop
 
     @property
     def running(self) -> bool:
@@ -130,6 +96,7 @@ class MutationWorkers:
             asyncio.create_task(self._supervise(worker), name=f"worker-{worker.queue_name}") for worker in self._workers
         ]
         self._tasks.append(asyncio.create_task(self._report_progress(), name="worker-progress"))
+        self._tasks.append(asyncio.create_task(self._watch_for_wedged_loops(), name="worker-watchdog"))
         log.info(
             "workers started",
             queues=[q.value for q in self._queues],
@@ -139,23 +106,41 @@ class MutationWorkers:
 
     async def _supervise(self, worker: MutationWorker) -> None:
         while not self._stopping.is_set():
+            loop = asyncio.create_task(worker.main(), name=f"loop-{worker.queue_name}")
+            self._loops[worker.queue_name] = loop
             try:
-                await worker.main()
+                await loop
+                reason = "the poll loop returned"
             except asyncio.CancelledError:
                 if self._stopping.is_set():
                     return
-                raise
+                if not loop.cancelled():
+                    raise  # we were cancelled, not the loop
+                reason = f"no poll for {WEDGED_AFTER_SECONDS:.0f} s (wedged); the watchdog stopped it"
             except Exception as exc:
-                failed_runs = await worker.prepare_restart()
-                log.warning(
-                    "worker loop failed; it restarts",
-                    queue=worker.queue_name,
-                    error=f"{type(exc).__name__}: {exc}",
-                    job_runs_failed=failed_runs,
-                    in_flight=len(worker.tasks),
-                )
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), RESTART_DELAY_SECONDS)
+                reason = f"{type(exc).__name__}: {exc}"
+            failed_runs = await worker.prepare_restart()
+            log.warning(
+                "worker loop failed; it restarts",
+                queue=worker.queue_name,
+                error=reason,
+                job_runs_failed=failed_runs,
+                in_flight=len(worker.tasks),
+            )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), RESTART_DELAY_SECONDS)
+
+    async def _watch_for_wedged_loops(self) -> None:
+        """Cancel a poll loop that stopped coming round (a read that never returns, say): it is restarted."""
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), WATCHDOG_SECONDS)
+            for worker in self._workers:
+                loop = self._loops.get(worker.queue_name)
+                if loop is not None and not loop.done() and not worker.polled_within(WEDGED_AFTER_SECONDS):
+                    log.warning("worker loop wedged; restarting it", queue=worker.queue_name)
+                    worker.last_poll = time.monotonic()  # one restart per wedge
+                    loop.cancel()
 
     async def _report_progress(self) -> None:
         """One log line per interval with what was done (jobs log individually only when they fail)."""

@@ -6,12 +6,12 @@ and the mutator's worker wiring in `mutator/worker.py`.
 
 import asyncio
 import json
+import socket
 import time
 from typing import Any
 
 from arq import ArqRedis
 from arq.constants import expires_extra_ms, job_key_prefix, result_key_prefix
-from arq.jobs import serialize_job as arq_serialize_job
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -29,20 +29,22 @@ def deserialize_job(value: bytes) -> dict[str, Any]:
     return decoded
 
 
-# Every Redis call gives up after this long: without a read timeout, a connection that Redis dropped during a
-# restart can leave a read waiting forever, and a worker loop waiting on it takes no job again.
-REDIS_SOCKET_TIMEOUT_SECONDS = 5.0
 REDIS_CONNECT_TIMEOUT_SECONDS = 2.0
 START_ATTEMPTS = 4
+# A connection that Redis dropped during a restart can leave a read waiting forever. TCP keepalive finds such a
+# connection dead within about idle + interval × count seconds, at no cost per command (a socket timeout in
+# redis-py wraps every command in a timer task: measured at 3.2 ms of mutator CPU per mutation instead of 1).
+# The mutator's worker watchdog restarts a loop that stops polling for any other reason.
+REDIS_KEEPALIVE = {socket.TCP_KEEPIDLE: 5, socket.TCP_KEEPINTVL: 2, socket.TCP_KEEPCNT: 3}
 
 
 async def create_job_pool(redis_url: str) -> ArqRedis:
-    """arq's Redis client for `redis_url`, with connect and read timeouts, JSON job (de)serialisation."""
+    """arq's Redis client for `redis_url`: a connect timeout, TCP keepalive, JSON job (de)serialisation."""
     pool: ArqRedis = ArqRedis.from_url(
         redis_url,
-        socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
         socket_connect_timeout=REDIS_CONNECT_TIMEOUT_SECONDS,
-        health_check_interval=30,
+        socket_keepalive=True,
+        socket_keepalive_options=REDIS_KEEPALIVE,
     )
     pool.job_serializer = serialize_job
     pool.job_deserializer = deserialize_job
@@ -77,6 +79,13 @@ return queued
 ENQUEUE_BATCH_SIZE = 500
 
 
+def arq_job_bytes(job: MutationJob, enqueued_ms: int) -> bytes:
+    """The arq job record `{t, f, a, k, et}` (see arq.jobs.serialize_job) for `apply_mutation(payload)`, with
+    the payload serialised by pydantic (several times faster than json.dumps of its dict)."""
+    head = f'{{"t":null,"f":"{APPLY_MUTATION}","a":['.encode()
+    return head + job.model_dump_json().encode() + f'],"k":{{}},"et":{enqueued_ms}}}'.encode()
+
+
 async def enqueue_mutations(pool: ArqRedis, jobs: list[MutationJob]) -> int:
     """Queue many mutation jobs (one queue each), a batch per round trip. Returns how many were new."""
     script = pool.register_script(_ENQUEUE_BATCH)
@@ -92,9 +101,6 @@ async def enqueue_mutations(pool: ArqRedis, jobs: list[MutationJob]) -> int:
             args: list[Any] = [now_ms, expires_extra_ms]
             for job in batch:
                 keys += [job_key_prefix + job.job_id, result_key_prefix + job.job_id]
-                data = arq_serialize_job(
-                    APPLY_MUTATION, (job.model_dump(mode="json"),), {}, None, now_ms, serializer=serialize_job
-                )
-                args += [job.job_id, data]
+                args += [job.job_id, arq_job_bytes(job, now_ms)]
             queued += len(await script(keys=keys, args=args))
     return queued

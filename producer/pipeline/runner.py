@@ -51,12 +51,15 @@ BACKEND_DOWN = (
 
 async def run_step(ctx: StepContext, claimed: ClaimedStep, step: ResourceStep[Any], tenant: Tenant) -> None:
     """Pull, guard, promote, plan, record and queue one step of one sync."""
+    clock = _Clock()
     gathered = await step.gather(ctx, tenant)
+    clock.lap("gather")
     await state.set_step_state(ctx.pool, claimed.sync_id, claimed.step, StepState.PLANNING)
     guard = ShrinkGuard(ctx.settings.source_shrink_guard_share, ctx.settings.source_shrink_guard_min_lost)
     await promote(ctx.pool, claimed.domain, claimed.sync_id, gathered.source, guard)
-    started = time.monotonic()
-    plan = await asyncio.to_thread(step.plan, gathered.inputs)
+    clock.lap("promote")
+    plan = await asyncio.to_thread(step.plan, gathered.inputs)  # pure but long: the API keeps answering meanwhile
+    clock.lap("plan")
     await state.replace_step_errors(
         ctx.pool,
         claimed.sync_id,
@@ -65,13 +68,7 @@ async def run_step(ctx: StepContext, claimed: ClaimedStep, step: ResourceStep[An
         + [{"kind": "record_warning", "reference": w.reference, "reason": w.reason} for w in plan.warnings],
     )
     jobs = [mutation_job(claimed.sync_id, claimed.domain, step.name, step.queue, c) for c in plan.changes]
-    log.info(
-        "planned",
-        **plan.planned(),
-        skipped=len(plan.skipped),
-        **plan.counts,
-        plan_seconds=round(time.monotonic() - started, 3),
-    )
+    log.info("planned", **plan.planned(), skipped=len(plan.skipped), **plan.counts, **clock.laps)
     if claimed.dry_run:
         await state.set_step_planned(
             ctx.pool, claimed.sync_id, claimed.step, plan.planned(), len(plan.skipped), plan.counts, StepState.COMPLETED
@@ -81,14 +78,29 @@ async def run_step(ctx: StepContext, claimed: ClaimedStep, step: ResourceStep[An
         recorded = await record_planned_jobs(conn, jobs, [change.wave for change in plan.changes])
     by_id = {job.job_id: job for job in jobs}
     ours = [by_id[r.job_id] for r in recorded]
+    clock.lap("record")
     await enqueue_mutations(ctx.job_pool, [by_id[r.job_id] for r in recorded if r.outcome == "queued"])
+    clock.lap("enqueue")
     counted = Counter(job.action.counted_as for job in ours)
     planned = {key: counted.get(key, 0) for key in ("creates", "updates", "archives")}
     after = StepState.QUEUED if ours else StepState.COMPLETED
     await state.set_step_planned(
         ctx.pool, claimed.sync_id, claimed.step, planned, len(plan.skipped), plan.counts, after
     )
-    log.info("queued", jobs=len(ours), held=sum(r.outcome == "held" for r in recorded))
+    log.info("queued", jobs=len(ours), held=sum(r.outcome == "held" for r in recorded), **clock.laps)
+
+
+class _Clock:
+    """Seconds spent in each phase of a step, for its log lines."""
+
+    def __init__(self) -> None:
+        self._last = time.monotonic()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, phase: str) -> None:
+        now = time.monotonic()
+        self.laps[f"{phase}_seconds"] = round(now - self._last, 3)
+        self._last = now
 
 
 class Pipeline:

@@ -1,11 +1,14 @@
 """The tenant's source snapshot: what each upstream resource held at its last good pull.
 
 A pull lands in a staging table and is promoted into the snapshot in one transaction (upsert, rows that left
-the source removed, duplicate keys collapsed to the last one). Before that, the mass-archive guard compares it
-with the snapshot: a pull that comes back empty, or far smaller than the last one, is never promoted and never
-planned, so an upstream hiccup cannot archive, deactivate or remove anything.
+the source removed, duplicate keys collapsed to the last one); only records whose canonical JSON changed are
+staged and written, so an unchanged source costs a read of the snapshot's hashes. Before that, the
+mass-archive guard compares it with the snapshot: a pull that comes back empty, or far smaller than the last
+one, is never promoted and never planned, so an upstream hiccup cannot archive, deactivate or remove anything.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,45 +64,53 @@ class ShrinkGuard:
 
 
 async def promote(pool: asyncpg.Pool, domain: str, sync_id: str, pull: SourcePull, guard: ShrinkGuard) -> int:
-    """Check the pull against the snapshot, stage it, and promote it in one transaction. Returns its size."""
-    latest: dict[str, Any] = {}
+    """Check the pull against the snapshot, stage what changed, and promote it in one transaction: changed and
+    new records upserted, records that left the source removed. Returns the pull's size (keys seen twice
+    count once: the last record wins, the planner reports the duplicate)."""
+    canonical: dict[str, str] = {}
     for key, record in pull.records:
-        latest[key] = record  # a key seen twice: the last record wins (the planner reports the duplicate)
+        canonical[key] = json.dumps(record, sort_keys=True, separators=(",", ":"), default=str)
+    hashes = {key: hashlib.sha1(text.encode()).hexdigest() for key, text in canonical.items()}
     async with pool.acquire() as conn, conn.transaction():
-        previous = await conn.fetchval(
-            "SELECT count(*) FROM source_snapshot WHERE domain = $1 AND resource = $2", domain, pull.resource
-        )
-        guard.check(pull.resource, previous, len(latest))
+        known = {
+            row["record_key"]: row["record_hash"]
+            for row in await conn.fetch(
+                "SELECT record_key, record_hash FROM source_snapshot WHERE domain = $1 AND resource = $2",
+                domain,
+                pull.resource,
+            )
+        }
+        guard.check(pull.resource, len(known), len(canonical))
+        changed = [key for key, digest in hashes.items() if known.get(key) != digest]
+        gone = [key for key in known if key not in hashes]
         await conn.execute("DELETE FROM source_staging WHERE sync_id = $1 AND resource = $2", sync_id, pull.resource)
         await conn.execute(
-            "INSERT INTO source_staging (sync_id, resource, record_key, record)"
-            " SELECT $1, $2, k, r FROM unnest($3::text[], $4::jsonb[]) AS u(k, r)",
+            "INSERT INTO source_staging (sync_id, resource, record_key, record, record_hash)"
+            " SELECT $1, $2, k, r::jsonb, h FROM unnest($3::text[], $4::text[], $5::text[]) AS u(k, r, h)",
             sync_id,
             pull.resource,
-            list(latest),
-            list(latest.values()),
+            changed,
+            [canonical[key] for key in changed],
+            [hashes[key] for key in changed],
         )
         await conn.execute(
             """
-            DELETE FROM source_snapshot AS s WHERE s.domain = $1 AND s.resource = $3 AND NOT EXISTS (
-                SELECT 1 FROM source_staging AS t
-                WHERE t.sync_id = $2 AND t.resource = $3 AND t.record_key = s.record_key)
-            """,
-            domain,
-            sync_id,
-            pull.resource,
-        )
-        await conn.execute(
-            """
-            INSERT INTO source_snapshot (domain, resource, record_key, record, sync_id)
-            SELECT $1, resource, record_key, record, sync_id FROM source_staging WHERE sync_id = $2 AND resource = $3
+            INSERT INTO source_snapshot (domain, resource, record_key, record, record_hash, sync_id)
+            SELECT $1, resource, record_key, record, record_hash, sync_id FROM source_staging
+            WHERE sync_id = $2 AND resource = $3
             ON CONFLICT (domain, resource, record_key) DO UPDATE
-                SET record = EXCLUDED.record, sync_id = EXCLUDED.sync_id, updated_at = now()
-                WHERE source_snapshot.record IS DISTINCT FROM EXCLUDED.record
+                SET record = EXCLUDED.record, record_hash = EXCLUDED.record_hash, sync_id = EXCLUDED.sync_id,
+                    updated_at = now()
             """,
             domain,
             sync_id,
             pull.resource,
         )
+        await conn.execute(
+            "DELETE FROM source_snapshot WHERE domain = $1 AND resource = $2 AND record_key = ANY($3::text[])",
+            domain,
+            pull.resource,
+            gone,
+        )
         await conn.execute("DELETE FROM source_staging WHERE sync_id = $1 AND resource = $2", sync_id, pull.resource)
-    return len(latest)
+    return len(canonical)

@@ -34,6 +34,7 @@ CREATE TABLE source_snapshot (
     resource     text NOT NULL,
     record_key   text NOT NULL,
     record       jsonb NOT NULL,
+    record_hash  text NOT NULL,  -- of the record's canonical JSON: an unchanged record is not written again
     sync_id      text,
     updated_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (domain, resource, record_key)
@@ -44,5 +45,6 @@ CREATE UNLOGGED TABLE source_staging (
     resource     text NOT NULL,
     record_key   text NOT NULL,
     record       jsonb NOT NULL,
+    record_hash  text NOT NULL,
     PRIMARY KEY (sync_id, resource, record_key)
 );

@@ -1,8 +1,9 @@
 """Unleashed customers as Shopify customers should hold them. Pure.
 
 Names from the contact (else the customer name), email, phone in E.164 (`phonenumbers`, read in the
-customer's own country: its first address's, else its currency's), addresses with ISO country and province codes (`pycountry`), tags, and the customer
-code in the note. A bad phone, email or address is dropped from that customer and reported; the customer
+customer's own country: its first address's, else its currency's), addresses with ISO country and
+province codes (`pycountry`), tags, and the customer code in the note. A bad phone, email or address is
+dropped from that customer and reported; the customer
 still syncs. Emails and phones are unique in a Shopify shop, so one already given to another customer
 (by customer code order) is dropped and reported too.
 """

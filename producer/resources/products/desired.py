@@ -7,6 +7,7 @@ import hashlib
 import re
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -47,7 +48,7 @@ class DesiredProduct(BaseModel):
     option_names: tuple[str, ...]
     variants: tuple[DesiredVariant, ...]
 
-    @property
+    @cached_property
     def skus(self) -> tuple[str, ...]:
         return tuple(variant.sku for variant in self.variants)
 
@@ -59,7 +60,9 @@ class DesiredProduct(BaseModel):
 
     def restricted_to(self, skus: frozenset[str]) -> "DesiredProduct":
         """The same product holding only these SKUs' variants (a step on the way to its final state)."""
-        return self.model_copy(update={"variants": tuple(v for v in self.variants if v.sku in skus)})
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        fields["variants"] = tuple(variant for variant in self.variants if variant.sku in skus)
+        return DesiredProduct(**fields)  # built anew: a copy would keep the cached `skus`
 
     def product_set_input(self) -> dict[str, Any]:
         """The `ProductSetInput` that makes Shopify hold exactly this product."""

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from producer.pipeline.diff import Foreign, Managed, match_entities, unique_key
 from producer.pipeline.mirror import MirrorEntry
 from producer.pipeline.plan import PlannedChange, SkippedRecord, StepPlan
+from producer.pipeline.plan import content_hash as hash_of
 from producer.resources.products.desired import DesiredProduct
 from shared.models import EntityKind, MirrorRow, MutationAction
 
@@ -73,8 +74,9 @@ def plan_product_changes(
     plan = StepPlan()
     taken_keys = set(entries)
     adopted_ids = {match.adopted.shopify_id for match in matching.matches if match.adopted}
+    not_foreign = ours | adopted_ids
     foreign_live = {
-        sku: p.id for p in shopify_products if p.id not in ours | adopted_ids and p.status != ARCHIVED for sku in p.skus
+        sku: p.id for p in shopify_products if p.id not in not_foreign and p.status != ARCHIVED for sku in p.skus
     }
     finals: list[tuple[DesiredProduct, _Target]] = []
     for match in matching.matches:
@@ -169,7 +171,7 @@ def _product_set(desired: DesiredProduct, target: _Target, *, wave: int) -> Plan
         handle = target.handle or desired.handle_for(target.key)
         variables = {"identifier": {"handle": handle}, "input": {**product_input, "handle": handle}}
         details["handle"] = handle
-    content_hash = desired.content_hash()
+    content_hash = hash_of(product_input)
     return PlannedChange(
         action=action,
         entity_kind=EntityKind.PRODUCT,
