@@ -327,16 +327,25 @@ def start_embedded_postgres(pgdata: Path) -> tuple[str, Any]:
 # ------------------------------------------------------------------------------------------ entry point
 
 
-def start_infra(redis_url: str, database_url: str, workdir: Path, *, database_name: str | None = None) -> Infra:
+def start_infra(
+    redis_url: str,
+    database_url: str,
+    workdir: Path,
+    *,
+    database_name: str | None = None,
+    private_redis: bool = False,
+) -> Infra:
     """Use the configured servers where they answer; start embedded ones (data under ``workdir``) where not.
 
     The returned ``database_url`` points at ``database_name`` (or the configured URL's database), which
-    is created when missing.  Call ``stop()`` (or use it as a context manager) to stop embedded servers.
+    is created when missing.  ``private_redis`` starts a redis-server of the caller's own even when the
+    configured one answers (a test session that must not share queues with another one running at the same
+    time).  Call ``stop()`` (or use it as a context manager) to stop embedded servers.
     """
     workdir = Path(workdir)
     infra = Infra(redis_url=redis_url, database_url=database_url)
     try:
-        problem = redis_problem(redis_url)
+        problem = "a private one is wanted" if private_redis else redis_problem(redis_url)
         if problem is not None:
             _log.info("Redis at %s not usable (%s); starting embedded redis-server", redis_url, problem)
             infra.redis_url, infra._redis_process = start_embedded_redis(workdir / "redis", redis_db_number(redis_url))

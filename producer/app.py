@@ -7,13 +7,13 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
+from producer.api import add_api
 from producer.keys import DB_POOL, HTTP_SESSION, JOB_POOL, PIPELINE, SETTINGS, TENANTS
 from producer.middleware import error_middleware
 from producer.pipeline.requeue import requeue_stranded_jobs
 from producer.pipeline.runner import Pipeline
 from producer.pipeline.step import StepContext
 from producer.resources import STEPS
-from producer.routes import routes
 from shared.db import apply_migrations, create_pool
 from shared.jobqueue import create_job_pool
 from shared.logs import get_logger
@@ -94,5 +94,5 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=1024**2)
     app[SETTINGS] = settings
     app.cleanup_ctx.extend([database, redis_queues, http_session, pipeline, stranded_job_sweeper])
-    app.add_routes(routes)
+    add_api(app)
     return app

@@ -34,4 +34,5 @@ ALL_DOCUMENTS: Final[dict[str, str]] = {
     "CustomersPage": CUSTOMERS_PAGE,
     "InventoryActivate": _load("inventory_activate"),
     "InventorySetQuantities": _load("inventory_set_quantities"),
+    "ProductMediaSet": _load("product_media_set"),
 }

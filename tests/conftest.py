@@ -1,6 +1,7 @@
 """Real Redis and PostgreSQL (configured, or embedded when none answers) and the product as processes."""
 
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -21,17 +22,26 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def infra() -> Iterator[Infra]:
-    """A fresh database and a flushed Redis database (15) for this test session."""
+    """A fresh database and a flushed Redis database (15) for this test session. Unless TEST_REDIS_URL names
+    one, the session runs a redis-server of its own, so two test sessions at once never share queues."""
     redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     database_url = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     database_name = f"commerce_sync_test_{os.getpid()}"
-    started = start_infra(redis_url, database_url, REPO / ".run" / "test-infra", database_name=database_name)
+    workdir = REPO / ".run" / f"test-infra-{os.getpid()}"
+    started = start_infra(
+        redis_url,
+        database_url,
+        workdir,
+        database_name=database_name,
+        private_redis="TEST_REDIS_URL" not in os.environ,
+    )
     client = redis.Redis.from_url(started.redis_url)
     client.flushdb()
     client.close()
     yield started
     drop_database(with_database(started.database_url, "postgres"), database_name)
     started.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -89,6 +89,17 @@ async def sync_status(pool: asyncpg.Pool, sync_id: str) -> dict[str, Any] | None
     }
 
 
+async def recent_syncs(pool: asyncpg.Pool, domains: list[str] | None, limit: int) -> list[str]:
+    """Ids of the newest syncs of these domains (None: every domain), newest first."""
+    rows = await pool.fetch(
+        "SELECT sync_id FROM syncs WHERE $1::text[] IS NULL OR domain = ANY($1::text[])"
+        " ORDER BY created_at DESC LIMIT $2",
+        domains,
+        limit,
+    )
+    return [row["sync_id"] for row in rows]
+
+
 _COUNT_NAME = {
     "held": "queued",
     "queued": "queued",
