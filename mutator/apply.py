@@ -9,6 +9,7 @@ import structlog
 from arq import Retry
 from pydantic import ValidationError
 
+from mutator import metrics
 from mutator.effects import EFFECTS, Effect, UserErrors
 from mutator.effects.base import mutation_payload
 from mutator.paced_shopify import PacedShopify, PacingDeferred
@@ -64,7 +65,9 @@ async def _send_as(deps: MutatorDeps, job: MutationJob, tenant: Tenant) -> dict[
     variables = job.variables
     if IDEMPOTENCY_VARIABLE in document:
         variables = {**variables, "idempotencyKey": job.idempotency_key}
-    result = await deps.shopify.execute(tenant, document, variables, cost=effect.cost, ticket=job.job_id)
+    result = await deps.shopify.execute(
+        tenant, document, variables, cost=effect.cost, ticket=job.job_id, operation=effect.document
+    )
     return mutation_payload(result.data)
 
 
@@ -95,6 +98,8 @@ async def apply_mutation(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
             await job_records.mark_job_failed(deps.pool, job_id, ErrorClass.INVALID_PAYLOAD, str(exc)[:500])
         return "invalid_payload"
     structlog.contextvars.bind_contextvars(job_id=job.job_id, sync_id=job.sync_id, domain=job.domain)
+    in_progress = metrics.IN_PROGRESS.labels(queue=job.queue.value)
+    in_progress.inc()
     try:
         return await _apply(deps, job)
     except Retry:
@@ -105,6 +110,7 @@ async def apply_mutation(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
         log.warning("job could not be recorded; arq will run it again", error=type(exc).__name__)
         raise Retry(defer=RECORDING_RETRY_SECONDS) from exc
     finally:
+        in_progress.dec()
         structlog.contextvars.unbind_contextvars("job_id", "sync_id", "domain")
 
 
@@ -118,6 +124,7 @@ async def _apply(deps: MutatorDeps, job: MutationJob) -> str:
         # An older change arriving late (retried, deferred) must not overwrite a newer one.
         await deps.records.mark_superseded(job.job_id)
         log.info("job superseded by a newer change of its entity; not sent")
+        counted(job, "superseded")
         return "superseded"
     max_tries = deps.settings.mutator_max_tries
     if attempts > max_tries:
@@ -129,11 +136,14 @@ async def _apply(deps: MutatorDeps, job: MutationJob) -> str:
         return await _send_and_record(deps, job, attempts)
     except PacingDeferred as deferred:
         await job_records.mark_job_deferred(deps.pool, job.job_id)
+        counted(job, "deferred")
+        metrics.BUDGET_WAIT.observe(deferred.wait_seconds)
         raise Retry(defer=deferred.wait_seconds) from None
     except ShopifyTransientError as exc:
         if exc.throttled:
             # Waited out and retried, never counted as a failure.
             await job_records.mark_job_retrying(deps.pool, job.job_id, str(exc), counts=False)
+            counted(job, "throttled", error_class="throttled")
             raise Retry(defer=retry_delay(deps.settings, attempts, exc.retry_after)) from exc
         return await _retry_or_give_up(deps, job, attempts, str(exc), exc.retry_after)
     except UserErrors as exc:
@@ -161,6 +171,7 @@ async def _send_and_record(deps: MutatorDeps, job: MutationJob, attempts: int) -
         rows = recovered
     await deps.records.mark_succeeded(job, rows)
     log.debug("mutation applied", action=job.action.value, attempt=attempts)
+    counted(job, "succeeded")
     return "succeeded"
 
 
@@ -170,7 +181,12 @@ def _lookup(deps: MutatorDeps, job: MutationJob) -> Any:
     async def lookup(document: str, variables: dict[str, Any]) -> dict[str, Any]:
         tenant = await deps.tenants.get(job.domain)
         result = await deps.shopify.execute(
-            tenant, ALL_DOCUMENTS[document], variables, cost=LOOKUP_COST, ticket=f"{job.job_id}:lookup"
+            tenant,
+            ALL_DOCUMENTS[document],
+            variables,
+            cost=LOOKUP_COST,
+            ticket=f"{job.job_id}:lookup",
+            operation=document,
         )
         return result.data
 
@@ -184,9 +200,11 @@ async def _retry_or_give_up(
         message = f"gave up after {attempts} attempts; last: {reason}"
         await job_records.mark_job_failed(deps.pool, job.job_id, ErrorClass.RETRIES_EXHAUSTED, message)
         log.warning("job dead-lettered", error_class=ErrorClass.RETRIES_EXHAUSTED, reason=reason)
+        counted(job, "dead_lettered", error_class=ErrorClass.RETRIES_EXHAUSTED.value)
         return "failed"
     delay = retry_delay(deps.settings, attempts, retry_after)
     await job_records.mark_job_retrying(deps.pool, job.job_id, reason)
+    counted(job, "retried", error_class="transient")
     log.info("job will retry", reason=reason, attempt=attempts, delay=round(delay, 2))
     raise Retry(defer=delay)
 
@@ -194,4 +212,12 @@ async def _retry_or_give_up(
 async def _dead_letter(deps: MutatorDeps, job: MutationJob, error_class: ErrorClass, message: str) -> str:
     await job_records.mark_job_failed(deps.pool, job.job_id, error_class.value, message)
     log.warning("job dead-lettered", error_class=error_class.value, reason=message)
+    outcome = "user_error" if error_class is ErrorClass.USER_ERROR else "dead_lettered"
+    counted(job, outcome, error_class=error_class.value)
     return "failed"
+
+
+def counted(job: MutationJob, outcome: str, *, error_class: str | None = None) -> None:
+    metrics.MUTATIONS.labels(queue=job.queue.value, outcome=outcome).inc()
+    if error_class is not None:
+        metrics.ERRORS.labels(error_class=error_class).inc()

@@ -10,6 +10,7 @@ import asyncpg
 from aiohttp import web
 from arq import ArqRedis
 
+from mutator import metrics
 from mutator.apply import MutatorDeps
 from mutator.paced_shopify import PacedShopify
 from mutator.pacing import ShopPacer
@@ -18,6 +19,8 @@ from mutator.worker import MutationWorkers
 from shared.db import apply_migrations, create_pool
 from shared.jobqueue import create_job_pool
 from shared.logs import get_logger
+from shared.metrics import metrics_handler
+from shared.queues import ALL_QUEUES
 from shared.settings import Settings
 from shared.shopify_client import ShopifyGraphQLClient
 from shared.tenants import TenantStore
@@ -57,6 +60,18 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response(body, status=200 if healthy else 503)
 
 
+async def mutator_metrics(request: web.Request) -> web.Response:
+    """`GET /metrics`: queue depths read from Redis now, then this process's counters."""
+    redis = request.app[JOB_POOL]
+    async with redis.pipeline(transaction=False) as pipe:
+        for queue in ALL_QUEUES:
+            pipe.zcard(queue.value)
+        depths = await pipe.execute()
+    for queue, depth in zip(ALL_QUEUES, depths, strict=True):
+        metrics.QUEUE_DEPTH.labels(queue=queue.value).set(depth)
+    return await metrics_handler(request)
+
+
 async def run_mutator(settings: Settings) -> None:
     pool = await create_pool(settings.database_url, max_size=max(4, settings.mutator_max_jobs // 2))
     job_pool = await create_job_pool(settings.redis_url)
@@ -87,6 +102,7 @@ async def run_mutator(settings: Settings) -> None:
         app[DB_POOL] = pool
         app[JOB_POOL] = job_pool
         app.router.add_get("/health", health)
+        app.router.add_get("/metrics", mutator_metrics)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.mutator_health_host, settings.mutator_health_port).start()

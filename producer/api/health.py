@@ -9,6 +9,8 @@ from aiohttp import web
 from producer.api.endpoint import endpoint
 from producer.api.schemas import Health
 from producer.keys import DB_POOL, JOB_POOL
+from producer.metrics import refresh_job_counts
+from shared.metrics import metrics_handler
 
 HEALTH_TIMEOUT_SECONDS = 1.5
 
@@ -30,3 +32,11 @@ async def health(request: web.Request) -> web.Response:
     healthy = redis_ok and postgres_ok
     body = Health(status="ok" if healthy else "unavailable", redis=redis_ok, postgres=postgres_ok)
     return web.json_response(body.model_dump(), status=200 if healthy else 503)
+
+
+@endpoint("GET", "/metrics", summary="Prometheus metrics: syncs, steps, phases, jobs per queue and state",
+          responses={200: None}, auth=False, tags=("health",))  # fmt: skip
+async def metrics(request: web.Request) -> web.Response:
+    """The job gauges read fresh from PostgreSQL, then everything in Prometheus' text format."""
+    await refresh_job_counts(request.app[DB_POOL])
+    return await metrics_handler(request)

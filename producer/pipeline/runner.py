@@ -21,6 +21,7 @@ import asyncpg
 import redis.exceptions
 import structlog
 
+from producer import metrics
 from producer.pipeline import state
 from producer.pipeline.plan import mutation_job
 from producer.pipeline.snapshot import ImplausiblePull, ShrinkGuard, promote
@@ -73,6 +74,7 @@ async def run_step(ctx: StepContext, claimed: ClaimedStep, step: ResourceStep[An
         await state.set_step_planned(
             ctx.pool, claimed.sync_id, claimed.step, plan.planned(), len(plan.skipped), plan.counts, StepState.COMPLETED
         )
+        _phases_measured(claimed, clock, ended=True)
         return
     async with ctx.pool.acquire() as conn, conn.transaction():
         recorded = await record_planned_jobs(conn, jobs, [change.wave for change in plan.changes])
@@ -88,6 +90,20 @@ async def run_step(ctx: StepContext, claimed: ClaimedStep, step: ResourceStep[An
         ctx.pool, claimed.sync_id, claimed.step, planned, len(plan.skipped), plan.counts, after
     )
     log.info("queued", jobs=len(ours), held=sum(r.outcome == "held" for r in recorded), **clock.laps)
+    _phases_measured(claimed, clock, ended=after is StepState.COMPLETED)
+
+
+def _phases_measured(claimed: ClaimedStep, clock: "_Clock", *, ended: bool) -> None:
+    for phase, seconds in clock.step_phase.items():
+        metrics.PHASE_SECONDS.labels(step=claimed.step.value, phase=phase).observe(seconds)
+    if ended:  # nothing to send: the step is over already
+        metrics.STEPS_FINISHED.labels(step=claimed.step.value, state="completed").inc()
+
+
+async def _fail(pool: asyncpg.Pool, claimed: ClaimedStep, kind: str, message: str) -> None:
+    await state.fail_step(pool, claimed.sync_id, claimed.step, kind, message)
+    metrics.STEPS_FINISHED.labels(step=claimed.step.value, state="failed").inc()
+    metrics.STEP_ERRORS.labels(error_class=kind).inc()
 
 
 class _Clock:
@@ -96,10 +112,12 @@ class _Clock:
     def __init__(self) -> None:
         self._last = time.monotonic()
         self.laps: dict[str, float] = {}
+        self.step_phase: dict[str, float] = {}
 
     def lap(self, phase: str) -> None:
         now = time.monotonic()
         self.laps[f"{phase}_seconds"] = round(now - self._last, 3)
+        self.step_phase[phase] = now - self._last
         self._last = now
 
 
@@ -138,6 +156,7 @@ class Pipeline:
             self._ctx.pool, sync_id, domain, kind, {s: self._steps[s].depends_on for s in steps}, dry_run
         )
         log.info("sync started", sync_id=sync_id, domain=domain, steps=[s.value for s in steps], dry_run=dry_run)
+        metrics.SYNCS_STARTED.labels(kind=kind).inc()
         self._wake.set()
         return sync_id
 
@@ -176,7 +195,12 @@ class Pipeline:
         if released:
             await enqueue_mutations(self._ctx.job_pool, [MutationJob.model_validate(p) for p in released])
             log.info("next wave queued", jobs=len(released))
-        for sync_id, ended_as in await state.complete_ended(pool):
+        ended = await state.complete_ended(pool)
+        for step_name, seconds in ended.steps:
+            metrics.STEPS_FINISHED.labels(step=step_name, state="completed").inc()
+            metrics.STEP_SECONDS.labels(step=step_name).observe(seconds)
+        for sync_id, ended_as in ended.syncs:
+            metrics.SYNCS_FINISHED.labels(state=ended_as).inc()
             log.info("sync ended", sync_id=sync_id, state=ended_as)
         while self._accepting and len(self._running) < self._max_running:
             claimed = await state.claim_step(pool, self.owner, self._lease)
@@ -201,16 +225,16 @@ class Pipeline:
         try:
             if claimed.attempts > MAX_STEP_ATTEMPTS:
                 message = f"the step was started {MAX_STEP_ATTEMPTS} times without finishing; see the producer logs"
-                await state.fail_step(pool, claimed.sync_id, claimed.step, "step_abandoned", message)
+                await _fail(pool, claimed, "step_abandoned", message)
                 return
             tenant = await self._tenants.get(claimed.domain, fresh=True)
             await run_step(self._ctx, claimed, self._steps[claimed.step], tenant)
         except PULL_FAILURES as exc:
             log.warning("step failed", reason=str(exc))
-            await state.fail_step(pool, claimed.sync_id, claimed.step, "pull_failed", str(exc))
+            await _fail(pool, claimed, "pull_failed", str(exc))
         except ImplausiblePull as exc:
             log.warning("step refused an implausible pull", reason=str(exc))
-            await state.fail_step(pool, claimed.sync_id, claimed.step, "implausible_pull", str(exc))
+            await _fail(pool, claimed, "implausible_pull", str(exc))
         except asyncio.CancelledError:
             with contextlib.suppress(Exception):
                 await asyncio.shield(state.give_back(pool, claimed, self.owner))
@@ -222,9 +246,7 @@ class Pipeline:
         except Exception as exc:
             log.exception("step crashed")
             with contextlib.suppress(Exception):
-                await state.fail_step(
-                    pool, claimed.sync_id, claimed.step, "internal_error", f"internal error ({type(exc).__name__})"
-                )
+                await _fail(pool, claimed, "internal_error", f"internal error ({type(exc).__name__})")
         finally:
             self._running.pop((claimed.sync_id, claimed.step), None)
             self._wake.set()

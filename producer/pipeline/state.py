@@ -205,6 +205,7 @@ UPDATE sync_steps AS s SET state = 'completed', finished_at = now()
 WHERE s.state = 'queued' AND NOT EXISTS (
     SELECT 1 FROM mutation_jobs AS j
     WHERE j.sync_id = s.sync_id AND j.step = s.step AND j.outcome IN ({_UNFINISHED}))
+RETURNING s.step, extract(epoch FROM s.finished_at - s.started_at)::float8 AS seconds
 """
 
 _FINISH_SYNCS = """
@@ -224,9 +225,17 @@ async def release_held_waves(pool: asyncpg.Pool) -> list[dict[str, Any]]:
     return [row["payload"] for row in rows]
 
 
-async def complete_ended(pool: asyncpg.Pool) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class Ended:
+    steps: list[tuple[str, float]]  # (step, seconds from its start) of steps completed now
+    syncs: list[tuple[str, str]]  # (sync id, completed | failed) of syncs ended now
+
+
+async def complete_ended(pool: asyncpg.Pool) -> Ended:
     """Queued steps whose jobs all ended are completed; syncs whose steps all ended are completed or failed."""
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(_COMPLETE_STEPS)
-        rows = await conn.fetch(_FINISH_SYNCS)
-    return [(row["sync_id"], row["state"]) for row in rows]
+        steps = await conn.fetch(_COMPLETE_STEPS)
+        syncs = await conn.fetch(_FINISH_SYNCS)
+    return Ended(
+        [(row["step"], row["seconds"] or 0.0) for row in steps], [(row["sync_id"], row["state"]) for row in syncs]
+    )

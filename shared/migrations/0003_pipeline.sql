@@ -10,6 +10,8 @@ ALTER TABLE mutation_jobs ALTER COLUMN planned_at SET DEFAULT now();
 CREATE INDEX mutation_jobs_unfinished ON mutation_jobs (domain, entity_kind, entity_key, planned_at DESC)
     WHERE outcome IN ('held', 'queued', 'running', 'retrying');
 CREATE INDEX mutation_jobs_held ON mutation_jobs (sync_id, step, wave) WHERE outcome = 'held';
+-- The queue-depth gauges (/metrics, scraped often) count every job that has not succeeded.
+CREATE INDEX mutation_jobs_open_by_queue ON mutation_jobs (queue, outcome) WHERE outcome <> 'succeeded';
 
 -- A step waits for the steps it depends on, is claimed by one producer at a time under a lease (a producer
 -- that dies lets the lease run out, and another carries the step on), and ends completed or failed.
