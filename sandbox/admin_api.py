@@ -1,6 +1,7 @@
 """The sandbox's own JSON API under `/_sandbox`: register shops, inspect their data, break things.
 
-The Unleashed accounts' routes (register, plant records, plan faults) are in `admin_unleashed`.
+The Unleashed accounts' routes (register, plant records, plan faults) are in `admin_unleashed`, the Promidata
+feeds' routes (register, change, plan faults) in `admin_promidata`.
 """
 
 import resource
@@ -9,12 +10,14 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, Field
 
+from sandbox.admin_promidata import add_promidata_admin_routes
 from sandbox.admin_unleashed import add_unleashed_admin_routes
 from sandbox.app_state import SETTINGS, SHOPS
 from sandbox.http_json import json_response, read_model
 from sandbox.shopify.customer_objects import customers_json
 from sandbox.shopify.faults import FaultProfile
 from sandbox.shopify.graph_objects import inspection_view
+from sandbox.shopify.media_objects import files_json
 from sandbox.shopify.plans import ShopPlan, plan_json
 from sandbox.shopify.shop import Shop
 from sandbox.shopify.stock_objects import inventory_json, locations_json
@@ -102,7 +105,17 @@ async def set_bucket(request: web.Request) -> web.Response:
 async def shop_products(request: web.Request) -> web.Response:
     shop = _shop_or_404(request)
     catalog = shop.catalog
-    return json_response({"products": [inspection_view(catalog, p) for p in catalog.products.values()]})
+    return json_response({"products": [inspection_view(catalog, p, shop.media) for p in catalog.products.values()]})
+
+
+async def shop_files(request: web.Request) -> web.Response:
+    """Every media file of the shop in creation order, detached ones included.
+
+    Each: `id` (MediaImage gid), `alt`, `status`, `originalSource`, `filename`, `mimeType`, `mediaErrors`
+    (`code`, `message`) and `products` (gids of the products listing it).
+    """
+    shop = _shop_or_404(request)
+    return json_response({"files": files_json(shop.media, shop.catalog)})
 
 
 async def shop_locations(request: web.Request) -> web.Response:
@@ -142,8 +155,8 @@ async def shop_stats(request: web.Request) -> web.Response:
     - `mutations`: mutation operations that were executed (past validation, cost limit and bucket), whatever
       their outcome (userErrors and ACCESS_DENIED included); requests an injected fault answered instead
       are not counted, `applied_then_dropped` ones are (they were executed).
-    - `mutations_applied`: the part of `mutations` that changed the shop's data (a product, variant, location,
-      customer, metafield definition or inventory level written); user errors, no-op successes and
+    - `mutations_applied`: the part of `mutations` that changed the shop's data (a product, variant, media,
+      location, customer, metafield definition or inventory level written); user errors, no-op successes and
       idempotent replays change nothing and do not count.
     - `throttled`: requests answered THROTTLED; `points_used`: actual query cost charged.
     - `by_root_field`: executed root fields by name.
@@ -185,7 +198,9 @@ def add_admin_routes(app: web.Application) -> None:
     router.add_get(f"{PREFIX}/shops/{{shop}}/locations", shop_locations)
     router.add_get(f"{PREFIX}/shops/{{shop}}/customers", shop_customers)
     router.add_get(f"{PREFIX}/shops/{{shop}}/inventory", shop_inventory)
+    router.add_get(f"{PREFIX}/shops/{{shop}}/files", shop_files)
     router.add_get(f"{PREFIX}/shops/{{shop}}/stats", shop_stats)
     router.add_post(f"{PREFIX}/shops/{{shop}}/stats/reset", reset_shop_stats)
     add_unleashed_admin_routes(app, f"{PREFIX}/unleashed/accounts")
+    add_promidata_admin_routes(app, f"{PREFIX}/promidata/feeds")
     router.add_get(f"{PREFIX}/process", process_usage)

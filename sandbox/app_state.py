@@ -2,10 +2,14 @@
 
 from aiohttp import web
 
+from sandbox.promidata.feed import PromidataFeeds
 from sandbox.settings import SandboxSettings
+from sandbox.shopify.media_fetcher import MediaFetcher
 from sandbox.shopify.shop import ShopRegistry
 from sandbox.unleashed.accounts import UnleashedAccounts
 
 SETTINGS = web.AppKey("sandbox_settings", SandboxSettings)
 SHOPS = web.AppKey("sandbox_shops", ShopRegistry)
 UNLEASHED_ACCOUNTS = web.AppKey("sandbox_unleashed_accounts", UnleashedAccounts)
+PROMIDATA_FEEDS = web.AppKey("sandbox_promidata_feeds", PromidataFeeds)
+MEDIA_FETCHER = web.AppKey("sandbox_media_fetcher", MediaFetcher)

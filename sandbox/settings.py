@@ -14,6 +14,7 @@ class SandboxSettings(BaseSettings):
 
     `SANDBOX_FAULTS` is a JSON fault profile (see `sandbox.shopify.faults.FaultProfile`), e.g.
     `{"http_503": 0.02, "applied_then_dropped": 0.03, "seed": 1}`; unset, `{}` or `null` means no faults.
+    `SANDBOX_MEDIA_FETCH_TIMEOUT`: seconds the Shopify emulator waits for a media source it downloads.
     """
 
     model_config = SettingsConfigDict(env_prefix="SANDBOX_", extra="ignore")
@@ -22,3 +23,4 @@ class SandboxSettings(BaseSettings):
     port: int = 8090
     default_plan: PlanName = "plus"
     faults: FaultProfile | None = None
+    media_fetch_timeout: float = 10.0

@@ -123,6 +123,7 @@ class Product:
     metafields: list[Metafield] = field(default_factory=list)
     options: list[ProductOption] = field(default_factory=list)
     variant_ids: list[int] = field(default_factory=list)
+    media_ids: list[int] = field(default_factory=list)
 
 
 class Catalog:

@@ -10,6 +10,8 @@ from graphql import GraphQLResolveInfo
 
 from sandbox.shopify.catalog import Catalog, Product, ProductOption, Variant, gid
 from sandbox.shopify.connections import PageRequest, connection
+from sandbox.shopify.media_library import MediaLibrary
+from sandbox.shopify.media_objects import product_media_json, product_media_resolvers
 from sandbox.shopify.metafield_objects import GraphObject, metafield_resolvers, metafields_json
 from sandbox.shopify.shop import Shop
 from sandbox.shopify.stock_objects import inventory_item_object
@@ -65,6 +67,7 @@ def product_object(shop: Shop, product: Product) -> GraphObject:
         "variantsCount": {"__typename": "Count", "count": len(product.variant_ids), "precision": "EXACT"},
         "variants": variants,
         "options": options,
+        **product_media_resolvers(shop.media, product),
         **metafield_resolvers(product.metafields, "PRODUCT"),
     }
 
@@ -120,7 +123,7 @@ def _option_value_gid(catalog: Catalog, variant: Variant, option_name: str, valu
     return gid("ProductOptionValue", 0)
 
 
-def inspection_view(catalog: Catalog, product: Product) -> dict[str, Any]:
+def inspection_view(catalog: Catalog, product: Product, media: MediaLibrary) -> dict[str, Any]:
     """Everything the sandbox holds about a product, as plain JSON for `/_sandbox/.../products`."""
 
     return {
@@ -152,6 +155,7 @@ def inspection_view(catalog: Catalog, product: Product) -> dict[str, Any]:
             }
             for v in catalog.variants_of(product)
         ],
+        "media": product_media_json(media, product),
     }
 
 

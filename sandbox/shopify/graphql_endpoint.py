@@ -14,7 +14,7 @@ from graphql import (
     get_operation_ast,
 )
 
-from sandbox.app_state import SHOPS
+from sandbox.app_state import MEDIA_FETCHER, SHOPS
 from sandbox.http_json import json_response
 from sandbox.shopify.admin_schema import LATEST_VERSION, SUPPORTED_VERSIONS, admin_schema, check_document
 from sandbox.shopify.fault_responses import drop_connection, fault_response
@@ -61,6 +61,7 @@ async def graphql_handler(request: web.Request) -> web.Response:
         return replaced
     version = request.match_info["version"]
     answer = run_graphql(shop, body["query"], body.get("variables") or {}, body.get("operationName"), version)
+    request.app[MEDIA_FETCHER].start(shop.media)  # Shopify downloads new media sources after answering
     if draw.outcome == "applied_then_dropped":
         drop_connection(request)
     return json_response(answer)

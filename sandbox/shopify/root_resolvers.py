@@ -1,8 +1,9 @@
 """The root fields the sandbox implements, named as in the schema, plus access and "not implemented" rules.
 
 Each root field is a thin method of `AdminRoot` that hands its arguments to the module owning the resource:
-products (`product_set`, `product_update`), locations (`location_mutations`), customers (`customer_set`),
-metafield definitions (`metafield_definitions`) and inventory (`inventory_mutations`).
+products (`product_set`, `product_update`; media in `product_files`), locations (`location_mutations`),
+customers (`customer_set`), metafield definitions (`metafield_definitions`) and inventory
+(`inventory_mutations`).
 """
 
 from typing import Any
@@ -161,7 +162,7 @@ class AdminRoot:
         return connection(numbers, page, lambda n: variant_object(self.shop_state, self.catalog.variants[n]))
 
     def productSet(self, _info: GraphQLResolveInfo, **args: Any) -> GraphObject:
-        outcome = product_set(self.catalog, args.get("identifier"), args["input"])
+        outcome = product_set(self.catalog, args.get("identifier"), args["input"], self.shop_state.media)
         product = None if outcome.product is None else product_object(self.shop_state, outcome.product)
         if args.get("synchronous", True) is False:
             operation = {

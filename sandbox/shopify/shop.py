@@ -1,7 +1,7 @@
 """Emulated shops: credentials, plan and rate-limit bucket, access scope, faults, request statistics, and data.
 
-A shop's data: its catalogue, locations, inventory, customers and metafield definitions, plus the answers
-remembered for idempotency keys.
+A shop's data: its catalogue, media files, locations, inventory, customers and metafield definitions, plus
+the answers remembered for idempotency keys.
 """
 
 from collections import Counter
@@ -15,6 +15,7 @@ from sandbox.shopify.idempotency import IdempotencyKeys
 from sandbox.shopify.inventory import Inventory
 from sandbox.shopify.leaky_bucket import LeakyBucket
 from sandbox.shopify.locations import Locations
+from sandbox.shopify.media_library import MediaLibrary
 from sandbox.shopify.metafield_definitions import MetafieldDefinitions
 from sandbox.shopify.plans import ShopPlan, plan_limits
 
@@ -71,6 +72,7 @@ class Shop:
         self.locations = Locations(ids, self.country_code)
         self.inventory = Inventory(ids, self.locations)
         self.catalog = Catalog(ids, watcher=self.inventory)
+        self.media = MediaLibrary(ids)
         self.customers = Customers(ids)
         self.definitions = MetafieldDefinitions(ids)
         self.idempotency = IdempotencyKeys()
@@ -84,6 +86,7 @@ class Shop:
             + self.inventory.revision
             + self.customers.revision
             + self.definitions.revision
+            + self.media.revision
         )
 
     @property
