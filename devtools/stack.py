@@ -46,6 +46,10 @@ class Stack:
             "PRODUCER_HOST": LOOPBACK,
             "PRODUCER_PORT": str(self.producer_port),
             "MUTATOR_HEALTH_HOST": LOOPBACK,
+            # Tests, the demo and the bench poll the API many times a second; the limit has a test of its own.
+            "API_RATE_LIMIT_PER_MINUTE": "0",
+            # The sandbox's Promidata feeds and images live on loopback; any other private address stays refused.
+            "PROMIDATA_ALLOWED_PRIVATE_HOSTS": LOOPBACK,
         }
         env.update(overrides)
         return env

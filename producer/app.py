@@ -91,7 +91,7 @@ async def stranded_job_sweeper(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[error_middleware], client_max_size=1024**2)
+    app = web.Application(middlewares=[error_middleware], client_max_size=settings.api_max_body_bytes)
     app[SETTINGS] = settings
     app.cleanup_ctx.extend([database, redis_queues, http_session, pipeline, stranded_job_sweeper])
     add_api(app)

@@ -15,6 +15,10 @@ class Settings(BaseSettings):
     database_url: str = "postgresql://postgres@127.0.0.1:5432/commerce_sync"
     api_jwt_secret: SecretStr | None = None
     producer_insecure_no_auth: bool = False
+    # Requests per minute and JWT `sub` (0: no limit); more get 429 with Retry-After.
+    api_rate_limit_per_minute: int = Field(default=100, ge=0)
+    # The largest request body the API reads; a larger one gets 413.
+    api_max_body_bytes: int = Field(default=1024**2, ge=1024)
     producer_host: str = "0.0.0.0"
     producer_port: int = 8080
     mutator_health_host: str = "0.0.0.0"
@@ -22,6 +26,17 @@ class Settings(BaseSettings):
     unleashed_api_url: str = "https://api.unleashedsoftware.com"
     unleashed_page_size: int = Field(default=1000, ge=1, le=1000)
     unleashed_client_type: str = "commercesync/sync"
+    # Promidata: family files fetched at once per sync, and the limits on each file.
+    promidata_fetch_concurrency: int = Field(default=8, ge=1, le=64)
+    promidata_max_file_bytes: int = Field(default=10 * 1024**2, ge=1024)
+    promidata_timeout_seconds: float = Field(default=30.0, gt=0)
+    promidata_max_attempts: int = Field(default=3, ge=1)
+    # Tenant-supplied URLs (feed, families, images) may not point at loopback or private addresses, except at
+    # these hosts (comma-separated; the local sandbox's "127.0.0.1").
+    promidata_allowed_private_hosts: str = ""
+    # The defaults when a tenant does not say: language preference, and price regions tried after the tenant's.
+    promidata_languages: str = "en,de,nl,fr"
+    promidata_price_regions: str = "EURO,DEU,BENELUX"
     shopify_graphql_url_template: str = "https://{shop}/admin/api/{version}/graphql.json"
     shopify_api_version: str = "2026-10"
     shopify_read_page_size: int = Field(default=250, ge=1, le=250)
@@ -49,6 +64,9 @@ class Settings(BaseSettings):
     source_shrink_guard_share: float = Field(default=0.5, ge=0, le=1)
     source_shrink_guard_min_lost: int = Field(default=10, ge=0)
     log_level: str = "INFO"
+
+    def promidata_private_hosts(self) -> frozenset[str]:
+        return frozenset(host.strip() for host in self.promidata_allowed_private_hosts.split(",") if host.strip())
 
 
 @lru_cache(maxsize=1)

@@ -14,8 +14,9 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from producer.auth import ANONYMOUS_ADMIN, Caller, authenticate
-from producer.keys import SETTINGS
+from producer.keys import JOB_POOL, SETTINGS
 from producer.middleware import ApiError
+from producer.rate_limit import over_the_limit
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Model = TypeVar("Model", bound=BaseModel)
@@ -60,13 +61,25 @@ def add_endpoints(app: web.Application) -> None:
         app.router.add_route(declared.method, declared.path, declared.handler)
 
 
-def caller_of(request: web.Request) -> Caller:
+async def caller_of(request: web.Request) -> Caller:
+    """Who calls (401 for a missing, forged or expired token), within the per-caller rate limit (429)."""
     settings = request.app[SETTINGS]
     if settings.api_jwt_secret is None:
         if settings.producer_insecure_no_auth:
             return ANONYMOUS_ADMIN
         raise ApiError(503, "auth_not_configured", "API_JWT_SECRET is not set")
-    return authenticate(request.headers.get("Authorization"), settings.api_jwt_secret.get_secret_value())
+    caller = authenticate(request.headers.get("Authorization"), settings.api_jwt_secret.get_secret_value())
+    limit = settings.api_rate_limit_per_minute
+    if limit > 0:
+        retry_after = await over_the_limit(request.app[JOB_POOL], caller.subject, limit)
+        if retry_after is not None:
+            raise ApiError(
+                429,
+                "rate_limited",
+                f"more than {limit} requests in a minute for {caller.subject!r}; retry in {retry_after} s",
+                headers={"Retry-After": str(retry_after)},
+            )
+    return caller
 
 
 def require_domain(caller: Caller, domain: str) -> None:

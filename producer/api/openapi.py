@@ -32,6 +32,7 @@ def _operation(declared: Endpoint, query_schemas: dict[str, Any]) -> dict[str, A
             str(code): {
                 "description": (model.__doc__ or model.__name__).strip().split("\n")[0] if model else "No body",
                 **({"content": {"application/json": {"schema": _ref(model)}}} if model else {}),
+                **({"headers": {"Retry-After": {"schema": {"type": "string"}}}} if code == 429 else {}),
             }
             for code, model in sorted(answers.items())
         },

@@ -10,11 +10,11 @@ from producer.api.schemas import (
     ErrorBody,
     QueueCounts,
     Queues,
+    ReplayChosen,
     Replayed,
     ReplayRequest,
 )
 from producer.keys import DB_POOL, JOB_POOL
-from producer.middleware import ApiError
 from producer.pipeline import views
 from producer.pipeline.requeue import replay_dead_letters
 
@@ -27,7 +27,7 @@ from producer.pipeline.requeue import replay_dead_letters
     tags=("operations",),
 )
 async def queues(request: web.Request) -> web.Response:
-    caller = caller_of(request)
+    caller = await caller_of(request)
     domains = None if caller.sees_all else sorted(caller.domains)
     counts = await views.queue_counts(request.app[DB_POOL], domains)
     return reply(Queues(queues={name: QueueCounts.model_validate(c) for name, c in counts.items()}))
@@ -42,7 +42,7 @@ async def queues(request: web.Request) -> web.Response:
     tags=("operations",),
 )
 async def dead_letters(request: web.Request) -> web.Response:
-    caller = caller_of(request)
+    caller = await caller_of(request)
     query = read_query(request, DeadLetterQuery)
     require_domain(caller, query.domain)
     items = await views.dead_letters(request.app[DB_POOL], query.domain)
@@ -58,12 +58,9 @@ async def dead_letters(request: web.Request) -> web.Response:
     tags=("operations",),
 )
 async def replay(request: web.Request) -> web.Response:
-    caller = caller_of(request)
-    body = await read_body(request, ReplayRequest)
-    require_domain(caller, body.domain)
-    if body.all == (body.ids is not None):
-        raise ApiError(422, "invalid_body", "give either 'ids' (a list) or 'all': true")
-    replayed = await replay_dead_letters(
-        request.app[DB_POOL], request.app[JOB_POOL], body.domain, None if body.all else body.ids
-    )
+    caller = await caller_of(request)
+    chosen = (await read_body(request, ReplayRequest)).root
+    require_domain(caller, chosen.domain)
+    ids = chosen.ids if isinstance(chosen, ReplayChosen) else None
+    replayed = await replay_dead_letters(request.app[DB_POOL], request.app[JOB_POOL], chosen.domain, ids)
     return reply(Replayed(replayed=replayed), 202)

@@ -1,11 +1,16 @@
 """The API's requests and answers as pydantic models: they validate what comes in, shape what goes out, and are
 the OpenAPI description (`GET /api/openapi.json`), so the description cannot drift from the code."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool
 
 Domain = str
+# A tenant's domain as a request names it: no spaces, control characters or slashes (it becomes a Redis key).
+DomainName = Annotated[
+    str,
+    Field(min_length=1, max_length=255, pattern=r"^[^/\x00-\x20\x7f-\x9f]+$", description="tenant:{domain}"),
+]
 
 
 class ErrorDetail(BaseModel):
@@ -16,7 +21,7 @@ class ErrorDetail(BaseModel):
 
 class ErrorBody(BaseModel):
     """Every error: 400 body not JSON, 401 token, 403 domain, 404 unknown, 409 a sync running, 422 body or query
-    that does not fit, 429 over the rate limit, 501 not available yet, 503 Redis or PostgreSQL down."""
+    that does not fit, 429 over the rate limit, 503 Redis or PostgreSQL down."""
 
     error: ErrorDetail
     syncId: str | None = None
@@ -25,7 +30,7 @@ class ErrorBody(BaseModel):
 class SyncRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    domain: Domain = Field(min_length=1, max_length=255, description="The tenant (`tenant:{domain}` in Redis)")
+    domain: DomainName
     dry_run: StrictBool = Field(default=False, description="Pull and plan, record what would change, send nothing")
 
 
@@ -49,13 +54,21 @@ class Progress(BaseModel):
     pending: int
 
 
+class QueueProgress(BaseModel):
+    """A step's jobs on one queue (a Promidata step has products on one, their images on another)."""
+
+    jobs: int
+    progress: Progress
+
+
 class StepStatus(BaseModel):
     state: Literal["waiting", "pulling", "planning", "queued", "running", "completed", "failed"]
     planned: Planned
     progress: Progress
     skipped: int
     dependsOn: list[str]
-    counts: dict[str, int] | None = None
+    counts: dict[str, int] | None = Field(default=None, description="The step's own counters (e.g. the feed's)")
+    queues: dict[str, QueueProgress] | None = None
 
 
 class Totals(BaseModel):
@@ -81,7 +94,7 @@ class SyncList(BaseModel):
 
 
 class SyncListQuery(BaseModel):
-    domain: Domain | None = Field(default=None, description="One tenant; all the token may see when left out")
+    domain: DomainName | None = Field(default=None, description="One tenant; all the token may see when left out")
     limit: int = Field(default=20, ge=1, le=200)
 
 
@@ -98,7 +111,7 @@ class Queues(BaseModel):
 
 
 class DeadLetterQuery(BaseModel):
-    domain: Domain = Field(min_length=1, max_length=255)
+    domain: DomainName
 
 
 class DeadLetter(BaseModel):
@@ -116,12 +129,30 @@ class DeadLetters(BaseModel):
     items: list[DeadLetter]
 
 
-class ReplayRequest(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+# What `mutation_job_id` makes: the entity kind, then 40 hex digits.
+JobId = Annotated[str, Field(pattern=r"^[a-z_]{1,40}:[0-9a-f]{40}$")]
 
-    domain: Domain = Field(min_length=1, max_length=255)
-    ids: list[str] | None = Field(default=None, max_length=10_000)
-    all: StrictBool = False
+
+class ReplayChosen(BaseModel):
+    """Replay these dead letters of the domain."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    domain: DomainName
+    ids: list[JobId] = Field(min_length=1, max_length=10_000)
+
+
+class ReplayAll(BaseModel):
+    """Replay every dead letter of the domain."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    domain: DomainName
+    all: Literal[True]
+
+
+class ReplayRequest(RootModel[ReplayChosen | ReplayAll]):
+    """Either `ids` (a list) or `all: true`, never both."""
 
 
 class Replayed(BaseModel):
