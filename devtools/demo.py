@@ -1,9 +1,10 @@
 """`make demo`: the main job end to end on this machine, then a summary.
 
 Starts Redis and PostgreSQL (the configured ones, or embedded real ones), the sandbox, the producer and a
-mutator as separate processes; provisions a tenant; runs a comprehensive sync (locations, products and
-customers at once, stock once the products and locations have ended) of a seeded Unleashed account into the
-emulated Shopify; runs it again to show that an unchanged source sends nothing; stops what it started.
+mutator as separate processes; provisions a tenant with both sources; runs a comprehensive sync (locations,
+products and customers at once, stock once the products and locations have ended, then the Promidata feed's
+families with their images) of a seeded Unleashed account and a seeded Promidata feed into the emulated
+Shopify; runs it again to show that an unchanged source sends nothing; stops what it started.
 """
 
 import argparse
@@ -11,18 +12,21 @@ import asyncio
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
 from devtools.infra import drop_database, ensure_database, start_infra
 from devtools.stack import Stack
 from devtools.stack_client import StackClient, provision_tenant
+from shared.queues import Queue
 from shared.settings import get_settings
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_DATABASE = "commerce_sync_demo"
 DOMAIN = "demo-merchant.example"
 SHOP = "demo-merchant.myshopify.com"
+PRODUCTS, MEDIA = Queue.PRODUCTS.value, Queue.MEDIA.value
 
 
 def parse_args() -> argparse.Namespace:
@@ -31,7 +35,29 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--plan", default="plus", help="Shopify plan of the emulated shop (rate limit)")
     parser.add_argument("--mutators", type=int, default=1)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--promidata", type=int, default=40, help="Promidata families in the tenant's feed (0: none)")
     return parser.parse_args()
+
+
+def progress_line(name: str, step: dict[str, Any]) -> str:
+    """One step's state and progress; a Promidata step by its stages: the feed, the products, the images."""
+    done = f"{step['progress']['succeeded']}/{sum(step['planned'].values())}"
+    if name != "promidata":
+        return f"{name} {step['state']} {done}"
+    counts = step.get("counts") or {}
+    queues = step.get("queues") or {}
+
+    def stage(queue: str) -> str:
+        jobs = queues.get(queue, {"jobs": 0, "progress": {"succeeded": 0}})
+        return f"{jobs['progress']['succeeded']}/{jobs['jobs']}"
+
+    feed = (
+        f"feed {counts.get('families_listed', '?')} listed, {counts.get('families_unchanged', '?')} unchanged,"
+        f" {counts.get('families_fetched', '?')} fetched, {counts.get('families_failed', '?')} failed"
+        if counts
+        else "feed reading"
+    )
+    return f"promidata {step['state']} [{feed}; products {stage(PRODUCTS)}; images {stage(MEDIA)}]"
 
 
 async def run_demo(stack: Stack, args: argparse.Namespace) -> int:
@@ -40,6 +66,12 @@ async def run_demo(stack: Stack, args: argparse.Namespace) -> int:
         shop_token = "shpat_demo_token"
         await client.register_shop(SHOP, shop_token, plan=args.plan)
         await client.create_unleashed_account("demo-api-id", "demo-api-key", size=args.size, seed=args.seed)
+        feed: dict[str, str] = {}
+        if args.promidata:
+            body = {"feed": "demo", "seed": args.seed, "families": args.promidata}
+            registered = await client.promidata("POST", "", json=body)
+            feed = {"promidata_import_url": registered["import_url"], "promidata_languages": "en,de,nl,fr",
+                    "promidata_price_country": "NL"}  # fmt: skip
         await provision_tenant(
             stack.infra.redis_url,
             DOMAIN,
@@ -47,17 +79,17 @@ async def run_demo(stack: Stack, args: argparse.Namespace) -> int:
             shopify_token=shop_token,
             unleashed_api_id="demo-api-id",
             unleashed_api_key="demo-api-key",
+            **feed,
         )
         print(f"tenant tenant:{DOMAIN} provisioned; comprehensive sync of {args.size} Unleashed products,")
-        print(f"their warehouses, customers and stock into {SHOP} ...")
+        print(f"their warehouses, customers and stock, and {args.promidata} Promidata families into {SHOP} ...")
         started = time.monotonic()
         sync_id = await client.start_sync(DOMAIN, route="comprehensive-sync")
         last_line = ""
         while True:
             status = await client.sync_status(sync_id)
             line = f"  {status['state']:<9}" + " | ".join(
-                f"{name} {step['state']} {step['progress']['succeeded']}/{sum(step['planned'].values())}"
-                for name, step in sorted(status["steps"].items())
+                progress_line(name, step) for name, step in sorted(status["steps"].items())
             )
             if line != last_line:
                 print(line, flush=True)
@@ -101,6 +133,7 @@ async def run_demo(stack: Stack, args: argparse.Namespace) -> int:
             "Shopify locations / customers / stock levels",
             f"{held['locations']} / {held['customers']} / {held['inventory']}",
         ),
+        ("Shopify product images", str(sum(len(product["media"]) for product in shop_products))),
         ("GraphQL mutations sent / throttled", f"{stats['mutations']} / {stats['throttled']}"),
         ("end-to-end time", f"{elapsed:.1f} s ({progress['succeeded'] / elapsed:.1f} mutations/s)"),
         (
@@ -109,6 +142,8 @@ async def run_demo(stack: Stack, args: argparse.Namespace) -> int:
             f"mutations sent {stats_after['mutations'] - stats['mutations']}, {resync_elapsed:.1f} s",
         ),
     ]
+    if "promidata" in again["steps"]:
+        rows.append(("  re-sync " + progress_line("promidata", again["steps"]["promidata"]), ""))
     width = max(len(name) for name, _ in rows)
     print("\nDemo summary")
     for name, value in rows:

@@ -98,6 +98,13 @@ class StackClient:
         return stats
 
     # --- producer ------------------------------------------------------------------------------------
+    async def promidata(self, method: str, path: str, **kwargs: Any) -> Any:
+        """The sandbox's Promidata admin (`/_sandbox/promidata/feeds...`); raises unless it answered 2xx."""
+        status, body = await self._json(method, f"{self.sandbox_url}/_sandbox/promidata/feeds{path}", **kwargs)
+        if status >= 300:
+            raise AssertionError(f"sandbox Promidata {method} {path}: HTTP {status} {body}")
+        return body
+
     async def start_sync(self, domain: str, route: str = "sync-products", dry_run: bool = False) -> str:
         status, answer = await self.call(
             "POST", f"/api/v2/{route}", [domain], json={"domain": domain, "dry_run": dry_run}
@@ -137,7 +144,9 @@ async def provision_tenant(
     shopify_token: str,
     unleashed_api_id: str | None = None,
     unleashed_api_key: str | None = None,
+    **optional: str,
 ) -> None:
+    """Write the tenant hash; `optional` sets any other field of it (`promidata_import_url`, ...)."""
     redis = Redis.from_url(redis_url)
     try:
         await TenantStore(redis).put(
@@ -147,6 +156,7 @@ async def provision_tenant(
                 shopify_access_token=SecretStr(shopify_token),
                 unleashed_api_id=unleashed_api_id,
                 unleashed_api_key=SecretStr(unleashed_api_key) if unleashed_api_key else None,
+                **optional,  # type: ignore[arg-type]
             )
         )
     finally:

@@ -46,6 +46,7 @@ class EntityKind(StrEnum):
     INVENTORY_ITEM = "inventory_item"  # stocking one item at the locations it is missing from
     INVENTORY_LEVELS = "inventory_levels"  # one batch of `available` quantities (jobs only)
     INVENTORY_LEVEL = "inventory_level"  # one item at one location (mirror rows only)
+    PRODUCT_MEDIA = "product_media"  # a product's images, as one list (keyed like its product)
 
 
 class MirrorRow(BaseModel):

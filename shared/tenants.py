@@ -19,6 +19,8 @@ class Tenant(BaseModel):
     unleashed_api_id: str | None = None
     unleashed_api_key: SecretStr | None = None
     promidata_import_url: str | None = None
+    promidata_languages: str | None = None  # preference order, e.g. "en,de"
+    promidata_price_country: str | None = None  # e.g. "NL"
     shopify_webhook_secret: SecretStr | None = None
 
     @property

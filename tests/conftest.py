@@ -50,7 +50,8 @@ def stack(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator[St
     running = Stack(infra=infra, workdir=tmp_path_factory.mktemp("stack"))
     try:
         running.start_sandbox()
-        running.start_producer()
+        # A Promidata family that hangs is given up after 2 × 3 s here (30 s × 3 by default).
+        running.start_producer(PROMIDATA_TIMEOUT_SECONDS="3", PROMIDATA_MAX_ATTEMPTS="2")
         running.start_mutator()
         yield running
     finally:

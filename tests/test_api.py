@@ -72,14 +72,14 @@ async def test_bad_bodies_get_400_and_422(client: StackClient) -> None:
     assert_error(status, body, 422)
 
 
-async def test_unknown_tenant_gets_404_and_routes_not_built_yet_say_so(client: StackClient) -> None:
+async def test_unknown_tenant_or_route_gets_404(client: StackClient) -> None:
     status, body = await client.call("POST", "/api/v2/comprehensive-sync", ["*"], json={"domain": "nobody.example"})
     assert_error(status, body, 404)
     assert "tenant:nobody.example" in body["error"]["message"]
     status, body = await client.call("POST", "/api/v2/sync-customers", ["*"], json={"domain": "nobody.example"})
     assert_error(status, body, 404)
     status, body = await client.call("POST", "/api/v2/sync-promidata", ["*"], json={"domain": "nobody.example"})
-    assert_error(status, body, 501)
+    assert_error(status, body, 404)
     status, body = await client.call("GET", "/api/v2/no-such-route", ["*"])
     assert_error(status, body, 404)
 

@@ -22,7 +22,10 @@ from producer.resources.locations.desired import build_desired_locations
 from producer.resources.locations.plan import ShopifyLocation, plan_location_changes
 from producer.resources.products.desired import build_desired_products
 from producer.resources.products.plan import ShopifyProduct, plan_product_changes
+from producer.resources.promidata.desired import build_desired_families, preferences
+from producer.resources.promidata.media import plan_media_changes
 from shared.shopify_documents import ALL_DOCUMENTS
+from tests.promidata_records import sample_record
 from tests.test_planner import grouped, record
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "sandbox" / "schema" / "admin_2026-10.json.gz"
@@ -86,6 +89,10 @@ def every_kind_of_change() -> list[PlannedChange]:
     product_rows = [entry("sku:P1", "gid://shopify/Product/1", status="ACTIVE", details={"variants": variants})]
     rows = [{"ProductCode": "P1", "WarehouseCode": "EDIT", "AvailableQty": 7.0}]
     changes += plan_inventory_changes(rows, product_rows, location_mirror, []).changes
+
+    families = build_desired_families([sample_record()], preferences(None, "en", "NL", "EURO"))
+    placements = plan_product_changes(families.products, [], [], source="promidata").placements
+    changes += plan_media_changes(families.images, placements, [])
     return changes
 
 

@@ -5,6 +5,7 @@ from mutator.effects.base import Effect, UserErrors
 from mutator.effects.customers import CUSTOMER_EFFECTS
 from mutator.effects.inventory import INVENTORY_EFFECTS
 from mutator.effects.locations import LOCATION_EFFECTS
+from mutator.effects.media import MEDIA_EFFECTS
 from mutator.effects.products import PRODUCT_EFFECTS
 from shared.models import EntityKind, MutationAction
 
@@ -13,6 +14,7 @@ EFFECTS: dict[tuple[EntityKind, MutationAction], Effect] = {
     **LOCATION_EFFECTS,
     **CUSTOMER_EFFECTS,
     **INVENTORY_EFFECTS,
+    **MEDIA_EFFECTS,
 }
 
 __all__ = ["EFFECTS", "Effect", "UserErrors"]

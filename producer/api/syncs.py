@@ -1,5 +1,7 @@
 """Starting syncs (all resources, or one), and reading where they are."""
 
+import re
+
 from aiohttp import web
 from pydantic import BaseModel
 
@@ -8,9 +10,10 @@ from producer.api.schemas import ErrorBody, SyncList, SyncListQuery, SyncRequest
 from producer.keys import DB_POOL, PIPELINE, TENANTS
 from producer.middleware import ApiError
 from producer.pipeline import views
-from producer.resources import COMPREHENSIVE, STEPS
+from producer.resources import comprehensive_steps
 from shared.models import SyncStep
 
+SYNC_ID = re.compile(r"[0-9a-f]{32}")
 STARTED: dict[int, type[BaseModel] | None] = {
     202: SyncStarted,
     400: ErrorBody,
@@ -21,15 +24,19 @@ STARTED: dict[int, type[BaseModel] | None] = {
 }
 
 
-async def start_sync(request: web.Request, kind: str, steps: list[SyncStep]) -> web.Response:
-    caller = caller_of(request)
+async def start_sync(request: web.Request, kind: str, steps: list[SyncStep] | None) -> web.Response:
+    """Start a sync of these steps (None: every resource the tenant has a source for)."""
+    caller = await caller_of(request)
     body = await read_body(request, SyncRequest)
     require_domain(caller, body.domain)
     pipeline = request.app[PIPELINE]
     if not pipeline.accepting:
         raise ApiError(503, "shutting_down", "the producer is shutting down")
-    if not await request.app[TENANTS].exists(body.domain):
+    tenants = request.app[TENANTS]
+    if not await tenants.exists(body.domain):
         raise ApiError(404, "unknown_tenant", f"no tenant hash 'tenant:{body.domain}' in Redis")
+    if steps is None:
+        steps = comprehensive_steps(await tenants.get(body.domain, fresh=True))
     sync_id = await pipeline.start_sync(body.domain, kind, steps, body.dry_run)
     started = SyncStarted(
         domain=body.domain, syncId=sync_id, statusUrl=f"/api/v2/syncs/{sync_id}", steps=[s.value for s in steps]
@@ -40,13 +47,13 @@ async def start_sync(request: web.Request, kind: str, steps: list[SyncStep]) -> 
 @endpoint(
     "POST",
     "/api/v2/comprehensive-sync",
-    summary="Sync every Unleashed resource of a tenant: locations, products, customers, then inventory",
+    summary="Sync everything of a tenant: Unleashed locations, products, customers and inventory; its Promidata feed",
     body=SyncRequest,
     responses=STARTED,
     tags=("syncs",),
 )
 async def comprehensive_sync(request: web.Request) -> web.Response:
-    return await start_sync(request, "comprehensive", list(COMPREHENSIVE))
+    return await start_sync(request, "comprehensive", None)
 
 
 def _one_step(step: SyncStep) -> None:
@@ -59,21 +66,8 @@ def _one_step(step: SyncStep) -> None:
     )(handler)  # fmt: skip
 
 
-def _not_yet(step: SyncStep) -> None:
-    async def handler(request: web.Request) -> web.Response:
-        body = await read_body(request, SyncRequest)
-        require_domain(caller_of(request), body.domain)
-        raise ApiError(501, "not_implemented", f"{request.path} is not available in this release yet")
-
-    endpoint(
-        "POST", f"/api/v2/sync-{step.value}", summary=f"Sync a tenant's {step.value} (not available yet)",
-        body=SyncRequest, responses={501: ErrorBody, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody},
-        tags=("syncs",),
-    )(handler)  # fmt: skip
-
-
 for _step in SyncStep:
-    (_one_step if _step in STEPS else _not_yet)(_step)
+    _one_step(_step)
 
 
 @endpoint(
@@ -84,8 +78,9 @@ for _step in SyncStep:
     tags=("syncs",),
 )
 async def sync_status(request: web.Request) -> web.Response:
-    caller = caller_of(request)
-    status = await views.sync_status(request.app[DB_POOL], request.match_info["sync_id"])
+    caller = await caller_of(request)
+    sync_id = request.match_info["sync_id"]
+    status = await views.sync_status(request.app[DB_POOL], sync_id) if SYNC_ID.fullmatch(sync_id) else None
     if status is None:
         raise ApiError(404, "unknown_sync", "no such sync")
     require_domain(caller, status["domain"])
@@ -101,7 +96,7 @@ async def sync_status(request: web.Request) -> web.Response:
     tags=("syncs",),
 )
 async def list_syncs(request: web.Request) -> web.Response:
-    caller = caller_of(request)
+    caller = await caller_of(request)
     query = read_query(request, SyncListQuery)
     if query.domain is not None:
         require_domain(caller, query.domain)

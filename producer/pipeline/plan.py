@@ -32,6 +32,7 @@ class PlannedChange(BaseModel):
     shopify_id: str | None = None
     writes: tuple[MirrorRow, ...] = ()
     wave: int = Field(default=0, description="Sent only once every change of a lower wave of the step has ended")
+    queue: Queue | None = Field(default=None, description="Another queue than the step's (a product's media)")
 
 
 class StepPlan(BaseModel):
@@ -59,7 +60,7 @@ def mutation_job(sync_id: str, domain: str, step: SyncStep, queue: Queue, change
         sync_id=sync_id,
         domain=domain,
         step=step,
-        queue=queue,
+        queue=change.queue or queue,
         action=change.action,
         entity_kind=change.entity_kind,
         entity_key=change.entity_key,

@@ -27,6 +27,7 @@ from producer.pipeline.plan import mutation_job
 from producer.pipeline.snapshot import ImplausiblePull, ShrinkGuard, promote
 from producer.pipeline.state import ClaimedStep, StepState
 from producer.pipeline.step import ResourceStep, StepContext
+from producer.sources.promidata import PromidataError
 from producer.sources.unleashed import UnleashedError
 from shared.job_records import record_planned_jobs
 from shared.jobqueue import enqueue_mutations
@@ -38,7 +39,7 @@ from shared.tenants import MissingCredentials, Tenant, TenantNotFound, TenantSto
 log = get_logger(__name__)
 
 MAX_STEP_ATTEMPTS = 3
-PULL_FAILURES = (UnleashedError, ShopifyError, MissingCredentials, TenantNotFound)
+PULL_FAILURES = (UnleashedError, PromidataError, ShopifyError, MissingCredentials, TenantNotFound)
 # Our own backends away: the step is handed back and claimed again later (its attempts are bounded).
 BACKEND_DOWN = (
     redis.exceptions.ConnectionError,

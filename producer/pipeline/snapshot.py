@@ -114,3 +114,11 @@ async def promote(pool: asyncpg.Pool, domain: str, sync_id: str, pull: SourcePul
         )
         await conn.execute("DELETE FROM source_staging WHERE sync_id = $1 AND resource = $2", sync_id, pull.resource)
     return len(canonical)
+
+
+async def load_snapshot(pool: asyncpg.Pool, domain: str, resource: str) -> dict[str, Any]:
+    """The records of the last good pull of `resource`, by key (what an incremental source starts from)."""
+    rows = await pool.fetch(
+        "SELECT record_key, record FROM source_snapshot WHERE domain = $1 AND resource = $2", domain, resource
+    )
+    return {row["record_key"]: row["record"] for row in rows}

@@ -48,7 +48,9 @@ async def sync_status(pool: asyncpg.Pool, sync_id: str) -> dict[str, Any] | None
         return None
     step_rows = await pool.fetch("SELECT * FROM sync_steps WHERE sync_id = $1 ORDER BY step", sync_id)
     job_rows = await pool.fetch(
-        "SELECT step, outcome, count(*) AS n FROM mutation_jobs WHERE sync_id = $1 GROUP BY step, outcome", sync_id
+        "SELECT step, queue, outcome, count(*) AS n FROM mutation_jobs WHERE sync_id = $1"
+        " GROUP BY step, queue, outcome",
+        sync_id,
     )
     failures = await pool.fetch(
         "SELECT step, entity_key, error_class, error_message FROM mutation_jobs"
@@ -57,7 +59,14 @@ async def sync_status(pool: asyncpg.Pool, sync_id: str) -> dict[str, Any] | None
     )
     steps = {row["step"]: _step_view(row) for row in step_rows}
     for row in job_rows:
-        steps[row["step"]]["progress"][_progress_key(row["outcome"])] += row["n"]
+        step = steps[row["step"]]
+        step["progress"][_progress_key(row["outcome"])] += row["n"]
+        # A step's jobs per queue (a Promidata step has products and images): jobs, and how they ended.
+        queue = step.setdefault("queues", {}).setdefault(
+            row["queue"], {"jobs": 0, "progress": dict.fromkeys(PROGRESS_KEYS, 0)}
+        )
+        queue["jobs"] += row["n"]
+        queue["progress"][_progress_key(row["outcome"])] += row["n"]
     for step in steps.values():
         if step["state"] == "queued" and step["progress"]["succeeded"] + step["progress"]["failed"]:
             step["state"] = "running"

@@ -4,13 +4,13 @@ import asyncio
 import base64
 import hashlib
 import hmac
-import random
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 from yarl import URL
 
+from producer.sources.retry import backoff_delay, retry_after_seconds
 from shared.logs import get_logger
 from shared.settings import Settings
 from shared.tenants import MissingCredentials, Tenant
@@ -100,27 +100,16 @@ class UnleashedClient:
                     if response.status != 429 and response.status < 500:
                         text = (await response.text())[:200]
                         raise UnleashedError(f"Unleashed {resource} answered HTTP {response.status}: {text}")
-                    retry_after = _seconds(response.headers.get("Retry-After"))
+                    retry_after = retry_after_seconds(response.headers.get("Retry-After"))
                     reason = f"HTTP {response.status}"
             except (aiohttp.ClientError, TimeoutError) as exc:
                 reason = type(exc).__name__
             if attempt == self._max_attempts:
                 raise UnleashedError(f"Unleashed {resource} page {page} failed after {attempt} attempts ({reason})")
-            delay = retry_after if retry_after is not None else self._backoff(attempt)
+            delay = retry_after if retry_after is not None else backoff_delay(self._backoff_seconds, attempt)
             log.warning("unleashed retry", resource=resource, page=page, reason=reason, delay=delay)
             await asyncio.sleep(delay)
         raise AssertionError("unreachable")
-
-    def _backoff(self, attempt: int) -> float:
-        base: float = self._backoff_seconds * 2 ** (attempt - 1)
-        return base + random.uniform(0, base / 2)
-
-
-def _seconds(value: str | None) -> float | None:
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None
 
 
 def unleashed_client_for(http: aiohttp.ClientSession, settings: Settings, tenant: Tenant) -> UnleashedClient:

@@ -47,6 +47,7 @@ class DesiredProduct(BaseModel):
     status: ProductStatus
     option_names: tuple[str, ...]
     variants: tuple[DesiredVariant, ...]
+    description_html: str | None = None
 
     @cached_property
     def skus(self) -> tuple[str, ...]:
@@ -89,6 +90,8 @@ class DesiredProduct(BaseModel):
             product_input["productType"] = self.product_type
         if self.vendor:
             product_input["vendor"] = self.vendor
+        if self.description_html is not None:
+            product_input["descriptionHtml"] = self.description_html
         return product_input
 
     def content_hash(self) -> str:

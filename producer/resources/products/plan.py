@@ -9,7 +9,7 @@ run; where two products swap SKUs, the one that gives some away first sheds them
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from producer.pipeline.diff import Foreign, Managed, match_entities, unique_key
 from producer.pipeline.mirror import MirrorEntry
@@ -20,6 +20,7 @@ from shared.models import EntityKind, MirrorRow, MutationAction
 
 ARCHIVED = "ARCHIVED"
 ARCHIVE_HASH = "archived"
+UNLEASHED = "unleashed"  # the source of a product row that does not say (every row before Promidata)
 
 
 class ShopifyProduct(BaseModel):
@@ -33,6 +34,21 @@ class ShopifyProduct(BaseModel):
     tags: tuple[str, ...] = ()
 
 
+class Placement(BaseModel):
+    """Where a desired product lives in Shopify once its jobs ran: the entity, and the product's id, or the
+    handle its create (queued now or earlier) upserts by. What a later change to the product (its media) names."""
+
+    model_config = ConfigDict(frozen=True)
+
+    entity_key: str
+    shopify_id: str | None
+    handle: str | None
+
+
+class ProductPlan(StepPlan):
+    placements: dict[str, Placement] = Field(default_factory=dict, description="By desired product key")
+
+
 @dataclass(frozen=True)
 class _Target:
     """Where a desired product goes: the entity key, and the product id (None: created, upsert by handle)."""
@@ -44,10 +60,19 @@ class _Target:
 
 
 def plan_product_changes(
-    desired_products: list[DesiredProduct], shopify_products: list[ShopifyProduct], mirror: list[MirrorEntry]
-) -> StepPlan:
+    desired_products: list[DesiredProduct],
+    shopify_products: list[ShopifyProduct],
+    mirror: list[MirrorEntry],
+    *,
+    source: str = UNLEASHED,
+    others: list[MirrorEntry] | None = None,
+    keep: frozenset[str] = frozenset(),
+) -> ProductPlan:
     """Creates, updates and archives against the projected mirror (what Shopify will hold once queued jobs
-    ran). A product we did not create is never touched, except one holding the same SKUs, which is adopted."""
+    ran) of the products this `source` manages. A product we did not create is never touched, except one
+    holding the same SKUs, which is adopted; products another source of ours manages (`others`) are neither
+    adopted nor touched, and a SKU one of them holds is reported, not fought over. Managed products whose key is
+    in `keep` (still in the source, but unusable this time) are left as they are, never archived."""
     by_id = {product.id: product for product in shopify_products}
     entries = {entry.entity_key: entry for entry in mirror}
 
@@ -61,7 +86,7 @@ def plan_product_changes(
         return status != ARCHIVED
 
     managed = [Managed(e.entity_key, frozenset(e.skus), live(e)) for e in mirror]
-    ours = {entry.shopify_id for entry in mirror if entry.shopify_id}
+    ours = {entry.shopify_id for entry in [*mirror, *(others or [])] if entry.shopify_id}
     foreign = [Foreign(p.id, frozenset(p.skus)) for p in shopify_products if p.id not in ours]
     matching = match_entities(
         desired_products,
@@ -71,12 +96,12 @@ def plan_product_changes(
         managed=managed,
         foreign=foreign,
     )
-    plan = StepPlan()
+    plan = ProductPlan()
     taken_keys = set(entries)
     adopted_ids = {match.adopted.shopify_id for match in matching.matches if match.adopted}
-    not_foreign = ours | adopted_ids
+    own_ids = {entry.shopify_id for entry in mirror if entry.shopify_id} | adopted_ids
     foreign_live = {
-        sku: p.id for p in shopify_products if p.id not in not_foreign and p.status != ARCHIVED for sku in p.skus
+        sku: p.id for p in shopify_products if p.id not in own_ids and p.status != ARCHIVED for sku in p.skus
     }
     finals: list[tuple[DesiredProduct, _Target]] = []
     for match in matching.matches:
@@ -92,6 +117,11 @@ def plan_product_changes(
                 frozenset(entry.skus) if live(entry) else frozenset(),
             )
             if exists(entry) and entry.content_hash == desired.content_hash():
+                if desired.status != ARCHIVED:
+                    handle = entry.details.get("handle") if target.shopify_id is None else None
+                    plan.placements[desired.key] = Placement(
+                        entity_key=entry.entity_key, shopify_id=target.shopify_id, handle=handle
+                    )
                 continue
         elif match.adopted is not None:
             key = unique_key(desired.key, taken_keys)
@@ -103,12 +133,23 @@ def plan_product_changes(
             plan.notes.append(f"{desired.key}: obsolete and not in Shopify, not created")
             continue
         finals.append((desired, target))
+        if desired.status != ARCHIVED:
+            handle = None if target.shopify_id else target.handle or desired.handle_for(target.key)
+            plan.placements[desired.key] = Placement(entity_key=target.key, shopify_id=target.shopify_id, handle=handle)
 
     retired = [
-        entries[m.key] for m in matching.unclaimed if live(entries[m.key]) and entries[m.key].shopify_id in by_id
+        entries[m.key]
+        for m in matching.unclaimed
+        if live(entries[m.key]) and entries[m.key].shopify_id in by_id and m.key not in keep
     ]
-    plan.changes = _in_waves(finals, retired, managed)
+    plan.changes = _in_waves(finals, retired, managed, source)
     return plan
+
+
+def split_by_source(mirror: list[MirrorEntry], source: str) -> tuple[list[MirrorEntry], list[MirrorEntry]]:
+    """(the products `source` manages, those another source of ours manages)."""
+    own = [entry for entry in mirror if entry.details.get("source", UNLEASHED) == source]
+    return own, [entry for entry in mirror if entry.details.get("source", UNLEASHED) != source]
 
 
 def _without_foreign_skus(
@@ -120,7 +161,7 @@ def _without_foreign_skus(
         skipped.append(
             SkippedRecord(
                 reference=f"product {sku!r}",
-                reason=f"SKU is on Shopify product {foreign_live[sku]} that this sync does not manage; not added",
+                reason=f"SKU is on Shopify product {foreign_live[sku]}, which this source does not manage; not added",
             )
         )
     if not clashing:
@@ -130,7 +171,7 @@ def _without_foreign_skus(
 
 
 def _in_waves(
-    finals: list[tuple[DesiredProduct, _Target]], retired: list[MirrorEntry], managed: list[Managed]
+    finals: list[tuple[DesiredProduct, _Target]], retired: list[MirrorEntry], managed: list[Managed], source: str
 ) -> list[PlannedChange]:
     holder: dict[str, str] = {}
     for entity in managed:
@@ -150,19 +191,20 @@ def _in_waves(
     changes = [_archive(entry) for entry in retired]
     for desired, target in finals:
         if not gains[target.key]:
-            changes.append(_product_set(desired, target, wave=0))
+            changes.append(_product_set(desired, target, source, wave=0))
             continue
         giving_away = target.live_skus - frozenset(desired.skus)
         if target.shopify_id and giving_away & gained_late:
             kept = target.live_skus & frozenset(desired.skus)
-            changes.append(_product_set(desired.restricted_to(kept), target, wave=0) if kept else _shed(target))
-        changes.append(_product_set(desired, target, wave=1))
+            shed = _product_set(desired.restricted_to(kept), target, source, wave=0) if kept else _shed(target)
+            changes.append(shed)
+        changes.append(_product_set(desired, target, source, wave=1))
     return changes
 
 
-def _product_set(desired: DesiredProduct, target: _Target, *, wave: int) -> PlannedChange:
+def _product_set(desired: DesiredProduct, target: _Target, source: str, *, wave: int) -> PlannedChange:
     product_input = desired.product_set_input()
-    details: dict[str, str] = {}
+    details: dict[str, str] = {"source": source}
     if target.shopify_id:
         action = MutationAction.UPDATE
         variables = {"identifier": {"id": target.shopify_id}, "input": product_input}

@@ -9,7 +9,7 @@ from producer.pipeline.plan import StepPlan
 from producer.pipeline.snapshot import SourcePull
 from producer.pipeline.step import Gathered, StepContext
 from producer.resources.products.desired import build_desired_products
-from producer.resources.products.plan import ShopifyProduct, plan_product_changes
+from producer.resources.products.plan import UNLEASHED, ShopifyProduct, plan_product_changes, split_by_source
 from producer.resources.products.shopify import read_shopify_products
 from producer.sources.unleashed import unleashed_client_for
 from shared.logs import get_logger
@@ -49,6 +49,7 @@ class ProductsStep:
 
     def plan(self, inputs: ProductInputs) -> StepPlan:
         desired, skipped = build_desired_products(inputs.records)
-        plan = plan_product_changes(desired, inputs.shopify, inputs.mirror)
+        own, others = split_by_source(inputs.mirror, UNLEASHED)
+        plan = plan_product_changes(desired, inputs.shopify, own, source=UNLEASHED, others=others)
         plan.skipped[:0] = skipped
         return plan
