@@ -88,7 +88,7 @@ async def run_demo(stack: Stack, args: argparse.Namespace) -> int:
         last_line = ""
         while True:
             status = await client.sync_status(sync_id)
-            line = f"  {status['state']:<9}" + " | ".join(
+            line = f"  {status['state']:<10}" + " | ".join(
                 progress_line(name, step) for name, step in sorted(status["steps"].items())
             )
             if line != last_line:
@@ -143,7 +143,7 @@ async def run_demo(stack: Stack, args: argparse.Namespace) -> int:
         ),
     ]
     if "promidata" in again["steps"]:
-        rows.append(("  re-sync " + progress_line("promidata", again["steps"]["promidata"]), ""))
+        rows.append(("re-sync, Promidata stages", progress_line("promidata", again["steps"]["promidata"])))
     width = max(len(name) for name, _ in rows)
     print("\nDemo summary")
     for name, value in rows:
