@@ -1,7 +1,9 @@
 """The sandbox's own JSON API under `/_sandbox`: register shops, inspect their data, break things.
 
 The Unleashed accounts' routes (register, plant records, plan faults) are in `admin_unleashed`, the Promidata
-feeds' routes (register, change, plan faults) in `admin_promidata`.
+feeds' routes (register, change, plan faults) in `admin_promidata`; a shop's webhook log and test hooks in
+`admin_webhooks`, the merchant's own edits (which send webhooks) in `admin_merchant` and
+`admin_merchant_records`.
 """
 
 import resource
@@ -10,8 +12,12 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, Field
 
+from sandbox.admin_lookup import shop_or_404
+from sandbox.admin_merchant import add_merchant_routes
+from sandbox.admin_merchant_records import add_merchant_record_routes
 from sandbox.admin_promidata import add_promidata_admin_routes
 from sandbox.admin_unleashed import add_unleashed_admin_routes
+from sandbox.admin_webhooks import add_webhook_admin_routes
 from sandbox.app_state import SETTINGS, SHOPS
 from sandbox.http_json import json_response, read_model
 from sandbox.shopify.customer_objects import customers_json
@@ -29,6 +35,8 @@ class ShopRegistration(BaseModel):
     """`plan`: a plan name or `{"restore_rate", "bucket"}`; `faults`: a fault profile, `null`/`{}` for none.
 
     Leaving `plan` or `faults` out gives the sandbox's defaults (`SANDBOX_DEFAULT_PLAN`, `SANDBOX_FAULTS`).
+    `webhook_secret`: the key webhooks are signed with; left out, a new shop gets one derived from its name
+    (the answer shows it) and a known shop keeps its own.
     """
 
     shop: str = Field(min_length=1)
@@ -36,15 +44,18 @@ class ShopRegistration(BaseModel):
     plan: ShopPlan | None = None
     write_access: bool = True
     faults: FaultProfile | None = None
+    webhook_secret: str | None = Field(default=None, min_length=1)
 
 
 class ShopChange(BaseModel):
-    """Only the keys given change; `"faults": null` or `{}` turns faults off."""
+    """Only the keys given change; `"faults": null` or `{}` turns faults off; a new access token reinstalls the
+    app after an uninstall."""
 
     access_token: str | None = Field(default=None, min_length=1)
     plan: ShopPlan | None = None
     write_access: bool | None = None
     faults: FaultProfile | None = None
+    webhook_secret: str | None = Field(default=None, min_length=1)
 
 
 class BucketLevel(BaseModel):
@@ -58,14 +69,12 @@ def _shop_json(shop: Shop) -> dict[str, Any]:
         "write_access": shop.write_access,
         "throttle_status": shop.bucket.throttle_status(),
         "faults": None if shop.faults.profile is None else shop.faults.profile.model_dump(),
+        "installed": shop.installed,
+        "webhook_secret": shop.webhooks.secret,
     }
 
 
-def _shop_or_404(request: web.Request) -> Shop:
-    shop = request.app[SHOPS].get(request.match_info["shop"])
-    if shop is None:
-        raise web.HTTPNotFound(text='{"error": "unknown shop"}', content_type="application/json")
-    return shop
+_shop_or_404 = shop_or_404
 
 
 async def register_shop(request: web.Request) -> web.Response:
@@ -73,8 +82,14 @@ async def register_shop(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     plan = body.plan or settings.default_plan
     faults = body.faults if "faults" in body.model_fields_set else settings.faults
-    shop, created = request.app[SHOPS].register(body.shop, body.access_token, plan, body.write_access, faults)
+    shop, created = request.app[SHOPS].register(
+        body.shop, body.access_token, plan, body.write_access, faults, body.webhook_secret
+    )
     return json_response(_shop_json(shop), status=201 if created else 200)
+
+
+async def show_shop(request: web.Request) -> web.Response:
+    return json_response(_shop_json(_shop_or_404(request)))
 
 
 async def list_shops(request: web.Request) -> web.Response:
@@ -86,6 +101,9 @@ async def change_shop(request: web.Request) -> web.Response:
     body = await read_model(request, ShopChange)
     if body.access_token is not None:
         shop.access_token = body.access_token
+        shop.installed = True
+    if body.webhook_secret is not None:
+        shop.webhooks.secret = body.webhook_secret
     if body.plan is not None:
         shop.change_plan(body.plan)
     if body.write_access is not None:
@@ -192,6 +210,7 @@ def add_admin_routes(app: web.Application) -> None:
     router = app.router
     router.add_get(f"{PREFIX}/shops", list_shops)
     router.add_post(f"{PREFIX}/shops", register_shop)
+    router.add_get(f"{PREFIX}/shops/{{shop}}", show_shop)
     router.add_patch(f"{PREFIX}/shops/{{shop}}", change_shop)
     router.add_put(f"{PREFIX}/shops/{{shop}}/bucket", set_bucket)
     router.add_get(f"{PREFIX}/shops/{{shop}}/products", shop_products)
@@ -201,6 +220,9 @@ def add_admin_routes(app: web.Application) -> None:
     router.add_get(f"{PREFIX}/shops/{{shop}}/files", shop_files)
     router.add_get(f"{PREFIX}/shops/{{shop}}/stats", shop_stats)
     router.add_post(f"{PREFIX}/shops/{{shop}}/stats/reset", reset_shop_stats)
+    add_webhook_admin_routes(app, f"{PREFIX}/shops/{{shop}}")
+    add_merchant_routes(app, f"{PREFIX}/shops/{{shop}}")
+    add_merchant_record_routes(app, f"{PREFIX}/shops/{{shop}}")
     add_unleashed_admin_routes(app, f"{PREFIX}/unleashed/accounts")
     add_promidata_admin_routes(app, f"{PREFIX}/promidata/feeds")
     router.add_get(f"{PREFIX}/process", process_usage)

@@ -3,7 +3,7 @@
 from aiohttp import web
 
 from sandbox.admin_api import add_admin_routes
-from sandbox.app_state import MEDIA_FETCHER, PROMIDATA_FEEDS, SETTINGS, SHOPS, UNLEASHED_ACCOUNTS
+from sandbox.app_state import MEDIA_FETCHER, PROMIDATA_FEEDS, SETTINGS, SHOPS, UNLEASHED_ACCOUNTS, WEBHOOK_SENDER
 from sandbox.promidata.feed import PromidataFeeds
 from sandbox.promidata.routes import add_promidata_routes
 from sandbox.settings import SandboxSettings
@@ -12,12 +12,17 @@ from sandbox.shopify.graphql_endpoint import ROUTE as SHOPIFY_GRAPHQL_ROUTE
 from sandbox.shopify.graphql_endpoint import graphql_handler
 from sandbox.shopify.media_fetcher import MediaFetcher
 from sandbox.shopify.shop import ShopRegistry
+from sandbox.shopify.webhook_sender import DeliveryPolicy, WebhookSender
 from sandbox.unleashed.accounts import UnleashedAccounts
 from sandbox.unleashed.routes import add_unleashed_routes
 
 
 async def _close_media_fetcher(app: web.Application) -> None:
     await app[MEDIA_FETCHER].close()
+
+
+async def _close_webhook_sender(app: web.Application) -> None:
+    await app[WEBHOOK_SENDER].close()
 
 
 async def _health(_request: web.Request) -> web.Response:
@@ -29,11 +34,22 @@ def create_sandbox_app(settings: SandboxSettings) -> web.Application:
     admin_schema()  # load the schema now rather than on the first GraphQL request
     app = web.Application(client_max_size=64 * 1024 * 1024)
     app[SETTINGS] = settings
-    app[SHOPS] = ShopRegistry()
+    app[SHOPS] = ShopRegistry(refuse_internal_webhooks=settings.webhook_refuse_internal)
     app[UNLEASHED_ACCOUNTS] = UnleashedAccounts()
     app[PROMIDATA_FEEDS] = PromidataFeeds()
     app[MEDIA_FETCHER] = MediaFetcher(settings.media_fetch_timeout)
+    app[WEBHOOK_SENDER] = WebhookSender(
+        DeliveryPolicy(
+            timeout=settings.webhook_timeout,
+            retries=settings.webhook_retries,
+            retry_seconds=settings.webhook_retry_seconds,
+            retry_max_seconds=settings.webhook_retry_max_seconds,
+            remove_after_failures=settings.webhook_remove_after_failures,
+            concurrency=settings.webhook_concurrency,
+        )
+    )
     app.on_cleanup.append(_close_media_fetcher)
+    app.on_cleanup.append(_close_webhook_sender)
     app.router.add_get("/health", _health)
     add_admin_routes(app)
     add_unleashed_routes(app)

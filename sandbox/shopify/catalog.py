@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+from sandbox.shopify.change_journal import ChangeJournal
+
 GID_PREFIX = "gid://shopify/"
 
 
@@ -130,11 +132,18 @@ class Catalog:
     """Products and variants by number (ascending = creation order), plus handle, SKU and inventory-item indexes.
 
     `revision` goes up on every write to a product or variant, so a caller can tell whether a request
-    changed anything. The `watcher` (the shop's inventory) hears of every inventory item created or removed.
+    changed anything. The `watcher` (the shop's inventory) hears of every inventory item created or removed;
+    the `journal` of every product written or removed (a variant's write touches its product).
     """
 
-    def __init__(self, ids: IdSequence | None = None, watcher: InventoryItemWatcher | None = None) -> None:
+    def __init__(
+        self,
+        ids: IdSequence | None = None,
+        watcher: InventoryItemWatcher | None = None,
+        journal: ChangeJournal | None = None,
+    ) -> None:
         self.revision = 0
+        self.journal = journal if journal is not None else ChangeJournal()
         self.ids = ids or IdSequence()
         self.products: dict[int, Product] = {}
         self.variants: dict[int, Variant] = {}
@@ -167,6 +176,7 @@ class Catalog:
         if previous_handle is not None and self._product_by_handle.get(previous_handle) == product.id:
             del self._product_by_handle[previous_handle]
         self.revision += 1
+        self.journal.product(product.id, existed_before=product.id in self.products)
         self.products[product.id] = product
         self._product_by_handle[product.handle] = product.id
 
@@ -175,6 +185,7 @@ class Catalog:
         if previous is not None:
             self._unindex_sku(previous)
         self.revision += 1
+        self.journal.product(variant.product_id, existed_before=variant.product_id in self.products)
         self.variants[variant.id] = variant
         if variant.sku:
             self._variants_by_sku.setdefault(variant.sku.casefold(), set()).add(variant.id)
@@ -187,10 +198,24 @@ class Catalog:
         variant = self.variants.pop(variant_id, None)
         if variant is not None:
             self.revision += 1
+            self.journal.product(variant.product_id, existed_before=variant.product_id in self.products)
             self._unindex_sku(variant)
             self._variant_by_item.pop(variant.inventory_item_id, None)
             if self._watcher is not None:
                 self._watcher.item_removed(variant.inventory_item_id)
+
+    def remove_product(self, product_id: int) -> Product | None:
+        """Delete a product with its variants (and so their inventory items and levels); None when unknown."""
+        product = self.products.get(product_id)
+        if product is None:
+            return None
+        for number in list(product.variant_ids):
+            self.remove_variant(number)
+        del self.products[product_id]
+        if self._product_by_handle.get(product.handle) == product_id:
+            del self._product_by_handle[product.handle]
+        self.revision += 1
+        return product
 
     def variant_of_item(self, item_id: int) -> Variant | None:
         """The variant that owns an inventory item (each variant has exactly one)."""

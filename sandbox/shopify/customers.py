@@ -7,6 +7,7 @@ enabled identifies at most one customer (that is what `customerSet(identifier: {
 from dataclasses import dataclass, field
 
 from sandbox.shopify.catalog import IdSequence, Metafield, parse_gid
+from sandbox.shopify.change_journal import ChangeJournal
 from sandbox.shopify.search_filters import any_of, contains_text, group_matches, id_matches
 from sandbox.shopify.search_query import SearchTerm
 
@@ -67,10 +68,14 @@ class Customer:
 
 
 class Customers:
-    """Customers by number (ascending = creation order); `revision` goes up on every write."""
+    """Customers by number (ascending = creation order); `revision` goes up on every write.
 
-    def __init__(self, ids: IdSequence) -> None:
+    The `journal` hears of every customer written or removed.
+    """
+
+    def __init__(self, ids: IdSequence, journal: ChangeJournal | None = None) -> None:
         self.revision = 0
+        self.journal = journal if journal is not None else ChangeJournal()
         self.ids = ids
         self.by_id: dict[int, Customer] = {}
         self._by_email: dict[str, int] = {}
@@ -97,6 +102,7 @@ class Customers:
         if previous is not None:
             self._unindex(previous)
         self.revision += 1
+        self.journal.customer(customer.id, existed_before=previous is not None)
         self.by_id[customer.id] = customer
         if customer.email:
             self._by_email[customer.email.casefold()] = customer.id
@@ -104,6 +110,13 @@ class Customers:
             self._by_phone[customer.phone] = customer.id
         for metafield in customer.metafields:
             self._by_metafield[(metafield.namespace, metafield.key, metafield.value)] = customer.id
+
+    def remove(self, customer: Customer) -> None:
+        """Delete a customer (the merchant's admin can; the app's GraphQL here cannot)."""
+        if self.by_id.pop(customer.id, None) is not None:
+            self._unindex(customer)
+            self.revision += 1
+            self.journal.customer(customer.id, existed_before=True)
 
     def _unindex(self, customer: Customer) -> None:
         for index, key in (

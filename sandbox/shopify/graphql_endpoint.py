@@ -1,4 +1,8 @@
-"""`POST /{shop}/admin/api/{version}/graphql.json`: auth, injected faults, validation, cost, bucket, execution."""
+"""`POST /{shop}/admin/api/{version}/graphql.json`: auth, injected faults, validation, cost, bucket, execution.
+
+After executing, the webhooks the request's changes cause are queued (they go out in the background), and
+so are the downloads of new media sources. An uninstalled app's token is refused like an unknown one.
+"""
 
 import asyncio
 import json
@@ -14,7 +18,7 @@ from graphql import (
     get_operation_ast,
 )
 
-from sandbox.app_state import MEDIA_FETCHER, SHOPS
+from sandbox.app_state import MEDIA_FETCHER, SHOPS, WEBHOOK_SENDER
 from sandbox.http_json import json_response
 from sandbox.shopify.admin_schema import LATEST_VERSION, SUPPORTED_VERSIONS, admin_schema, check_document
 from sandbox.shopify.fault_responses import drop_connection, fault_response
@@ -23,6 +27,7 @@ from sandbox.shopify.responses import cost_extension, formatted_errors, max_cost
 from sandbox.shopify.root_resolvers import AdminRoot, sandbox_field_resolver
 from sandbox.shopify.shop import Shop
 from sandbox.shopify.variables import VariableProblems, coerce_variables
+from sandbox.shopify.webhook_events import publish
 
 ROUTE = "/{shop}/admin/api/{version}/graphql.json"
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
@@ -44,7 +49,7 @@ async def graphql_handler(request: web.Request) -> web.Response:
     shop = request.app[SHOPS].get(request.match_info["shop"])
     if shop is None or request.match_info["version"] not in SUPPORTED_VERSIONS:
         return json_response({"errors": "Not Found"}, status=404)
-    if request.headers.get("X-Shopify-Access-Token") != shop.access_token:
+    if not shop.installed or request.headers.get("X-Shopify-Access-Token") != shop.access_token:
         return json_response({"errors": INVALID_TOKEN}, status=401)
     body = await _request_body(request)
     if isinstance(body, web.Response):
@@ -61,6 +66,7 @@ async def graphql_handler(request: web.Request) -> web.Response:
         return replaced
     version = request.match_info["version"]
     answer = run_graphql(shop, body["query"], body.get("variables") or {}, body.get("operationName"), version)
+    publish(shop, request.app[WEBHOOK_SENDER])  # deliveries go out after answering
     request.app[MEDIA_FETCHER].start(shop.media)  # Shopify downloads new media sources after answering
     if draw.outcome == "applied_then_dropped":
         drop_connection(request)

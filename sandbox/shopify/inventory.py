@@ -12,6 +12,7 @@ Quantities: `available` and `on_hand` are kept; nothing is ever committed, reser
 from dataclasses import dataclass, field
 
 from sandbox.shopify.catalog import IdSequence, now_iso
+from sandbox.shopify.change_journal import ChangeJournal
 from sandbox.shopify.locations import Locations
 
 QUANTITY_NAMES = (
@@ -67,10 +68,14 @@ class AdjustmentGroup:
 
 
 class Inventory:
-    """Levels by item and by location; `revision` goes up whenever a level or a quantity changes."""
+    """Levels by item and by location; `revision` goes up whenever a level or a quantity changes.
 
-    def __init__(self, ids: IdSequence, locations: Locations) -> None:
+    The `journal` hears of every level stocked, unstocked, removed or given a new quantity.
+    """
+
+    def __init__(self, ids: IdSequence, locations: Locations, journal: ChangeJournal | None = None) -> None:
         self.revision = 0
+        self.journal = journal if journal is not None else ChangeJournal()
         self.ids = ids
         self.locations = locations
         self._by_item: dict[int, dict[int, InventoryLevel]] = {}
@@ -84,8 +89,16 @@ class Inventory:
         self.stock(item_id, self.locations.primary.id)
 
     def item_removed(self, item_id: int) -> None:
-        for location_id in self._by_item.pop(item_id, {}):
+        for location_id, level in self._by_item.pop(item_id, {}).items():
+            self.journal.level(item_id, location_id, existed_before=level.is_active)
             self._by_location.get(location_id, {}).pop(item_id, None)
+        self.revision += 1
+
+    def location_removed(self, location_id: int) -> None:
+        """Forget every level at a location that is deleted (a deleted location has only inactive ones)."""
+        for item_id, level in self._by_location.pop(location_id, {}).items():
+            self.journal.level(item_id, location_id, existed_before=level.is_active)
+            self._by_item.get(item_id, {}).pop(location_id, None)
         self.revision += 1
 
     # --- reads --------------------------------------------------------------------------------------------
@@ -129,6 +142,7 @@ class Inventory:
         level = self.level(item_id, location_id)
         if level is not None and level.is_active:
             return level
+        self.journal.level(item_id, location_id, existed_before=False)
         now = now_iso()
         if level is None:
             level = InventoryLevel(self.ids.next_id("InventoryLevel"), item_id, location_id, now, now)
@@ -141,6 +155,7 @@ class Inventory:
 
     def unstock(self, level: InventoryLevel) -> None:
         """Deactivate a level; its quantities are deleted."""
+        self.journal.level(level.item_id, level.location_id, existed_before=level.is_active)
         level.is_active, level.available, level.on_hand, level.updated_at = False, 0, 0, now_iso()
         self.revision += 1
 
@@ -148,6 +163,7 @@ class Inventory:
         """Move every level stocked at a location to another (stocking the items there), as deactivation does."""
         for level in self.levels_at(location_id):
             target = self.stock(level.item_id, destination_id)
+            self.journal.level(target.item_id, target.location_id)
             target.available += level.available
             target.on_hand += level.on_hand
             target.updated_at = now_iso()
@@ -158,6 +174,7 @@ class Inventory:
         delta = quantity - level.quantity(name)
         if delta == 0:
             return []
+        self.journal.level(level.item_id, level.location_id)
         level.available += delta
         level.on_hand += delta
         level.updated_at = now_iso()

@@ -7,6 +7,7 @@ ignoring case, among all locations, active or not.
 from dataclasses import dataclass, field
 
 from sandbox.shopify.catalog import IdSequence, Metafield, now_iso, parse_gid
+from sandbox.shopify.change_journal import ChangeJournal
 from sandbox.shopify.search_filters import any_of, contains_text, group_matches, id_matches
 from sandbox.shopify.search_query import SearchTerm
 
@@ -46,10 +47,15 @@ def folded_name(name: str) -> str:
 
 
 class Locations:
-    """Locations by number (ascending = creation order); `revision` goes up on every write."""
+    """Locations by number (ascending = creation order); `revision` goes up on every write.
 
-    def __init__(self, ids: IdSequence, country_code: str) -> None:
+    The `journal` hears of every location written or removed (the primary one, created with the shop, is not
+    a change).
+    """
+
+    def __init__(self, ids: IdSequence, country_code: str, journal: ChangeJournal | None = None) -> None:
         self.revision = 0
+        self.journal = journal if journal is not None else ChangeJournal()
         self.ids = ids
         self.by_id: dict[int, Location] = {}
         now = now_iso()
@@ -81,7 +87,14 @@ class Locations:
 
     def put(self, location: Location) -> None:
         self.revision += 1
+        self.journal.location(location.id, existed_before=location.id in self.by_id)
         self.by_id[location.id] = location
+
+    def remove(self, location: Location) -> None:
+        """Delete a location for good (Shopify deletes only deactivated, non-primary ones; callers check)."""
+        if self.by_id.pop(location.id, None) is not None:
+            self.revision += 1
+            self.journal.location(location.id, existed_before=True)
 
 
 def location_term_matches(location: Location, term: SearchTerm) -> bool:

@@ -2,8 +2,9 @@
 
 Each root field is a thin method of `AdminRoot` that hands its arguments to the module owning the resource:
 products (`product_set`, `product_update`; media in `product_files`), locations (`location_mutations`),
-customers (`customer_set`), metafield definitions (`metafield_definitions`) and inventory
-(`inventory_mutations`).
+customers (`customer_set`), metafield definitions (`metafield_definitions`), inventory
+(`inventory_mutations`) and webhook subscriptions (`webhook_objects`). Webhook subscriptions need no write
+scope (Shopify asks for the topic's read scope), so a read-only app can manage them.
 """
 
 from typing import Any
@@ -39,6 +40,13 @@ from sandbox.shopify.stock_objects import (
     location_object,
     parse_level_gid,
 )
+from sandbox.shopify.webhook_objects import (
+    webhook_subscription,
+    webhook_subscription_create,
+    webhook_subscription_delete,
+    webhook_subscription_update,
+    webhook_subscriptions,
+)
 
 QUERY_FIELDS = frozenset(
     {
@@ -54,6 +62,8 @@ QUERY_FIELDS = frozenset(
         "inventoryItem",
         "inventoryLevel",
         "metafieldDefinitions",
+        "webhookSubscription",
+        "webhookSubscriptions",
     }
 )
 MUTATION_FIELDS = frozenset(
@@ -69,8 +79,12 @@ MUTATION_FIELDS = frozenset(
         "inventoryBulkToggleActivation",
         "inventoryActivate",
         "inventorySetQuantities",
+        "webhookSubscriptionCreate",
+        "webhookSubscriptionUpdate",
+        "webhookSubscriptionDelete",
     }
 )
+_NO_WRITE_SCOPE_PREFIX = "webhookSubscription"
 
 _SCOPE_BY_PREFIX = (
     ("inventory", "write_inventory"),
@@ -265,6 +279,23 @@ class AdminRoot:
         call = IdempotentCall.of(info, args, self.version)
         return inventory_mutations.inventory_set_quantities(self.shop_state, call, args["input"], self.version)
 
+    # --- webhook subscriptions ----------------------------------------------------------------------------
+
+    def webhookSubscriptions(self, _info: GraphQLResolveInfo, **args: Any) -> GraphObject:
+        return webhook_subscriptions(self.shop_state.webhooks, args)
+
+    def webhookSubscription(self, _info: GraphQLResolveInfo, **args: Any) -> GraphObject | None:
+        return webhook_subscription(self.shop_state.webhooks, args["id"])
+
+    def webhookSubscriptionCreate(self, _info: GraphQLResolveInfo, **args: Any) -> GraphObject:
+        return webhook_subscription_create(self.shop_state.webhooks, args, self.version)
+
+    def webhookSubscriptionUpdate(self, _info: GraphQLResolveInfo, **args: Any) -> GraphObject:
+        return webhook_subscription_update(self.shop_state.webhooks, args)
+
+    def webhookSubscriptionDelete(self, _info: GraphQLResolveInfo, **args: Any) -> GraphObject:
+        return webhook_subscription_delete(self.shop_state.webhooks, args["id"])
+
 
 def sandbox_field_resolver(source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
     """Root fields: access scope first, then the sandbox's own resolver or a "not implemented" error."""
@@ -272,7 +303,7 @@ def sandbox_field_resolver(source: Any, info: GraphQLResolveInfo, **args: Any) -
         return default_field_resolver(source, info, **args)
     name = info.field_name
     is_mutation = info.operation.operation == OperationType.MUTATION
-    if is_mutation and not source.shop_state.write_access:
+    if is_mutation and not source.shop_state.write_access and not name.startswith(_NO_WRITE_SCOPE_PREFIX):
         raise access_denied(name)
     if name not in (MUTATION_FIELDS if is_mutation else QUERY_FIELDS):
         kind = "Mutation" if is_mutation else "QueryRoot"

@@ -1,7 +1,8 @@
 """Emulated shops: credentials, plan and rate-limit bucket, access scope, faults, request statistics, and data.
 
 A shop's data: its catalogue, media files, locations, inventory, customers and metafield definitions, plus
-the answers remembered for idempotency keys.
+the answers remembered for idempotency keys, the app's webhook subscriptions and deliveries, and the journal
+of records touched since webhooks were last published.
 """
 
 from collections import Counter
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox.shopify.catalog import Catalog, IdSequence
+from sandbox.shopify.change_journal import ChangeJournal
 from sandbox.shopify.customers import Customers
 from sandbox.shopify.faults import FAULT_KINDS, FaultInjector, FaultProfile
 from sandbox.shopify.idempotency import IdempotencyKeys
@@ -18,6 +20,7 @@ from sandbox.shopify.locations import Locations
 from sandbox.shopify.media_library import MediaLibrary
 from sandbox.shopify.metafield_definitions import MetafieldDefinitions
 from sandbox.shopify.plans import ShopPlan, plan_limits
+from sandbox.shopify.webhook_subscriptions import ShopWebhooks
 
 DEFAULT_COUNTRY = "NZ"
 
@@ -50,6 +53,8 @@ class Shop:
     """One `name.myshopify.com` shop as the Admin API sees it for our app.
 
     It starts with one location, the primary "Shop location" in the shop's country, and nothing else.
+    `installed` turns False when the merchant uninstalls the app: its token is refused until a new
+    registration or a new access token installs it again.
     """
 
     def __init__(
@@ -59,9 +64,12 @@ class Shop:
         plan: ShopPlan,
         write_access: bool,
         faults: FaultProfile | None = None,
+        webhook_secret: str | None = None,
+        refuse_internal_webhooks: bool = False,
     ) -> None:
         self.domain = domain
         self.access_token = access_token
+        self.installed = True
         self.write_access = write_access
         self.plan: ShopPlan = plan
         self.bucket = LeakyBucket(plan_limits(plan))
@@ -69,13 +77,15 @@ class Shop:
         self.stats = ShopStats()
         self.country_code = DEFAULT_COUNTRY
         ids = IdSequence()
-        self.locations = Locations(ids, self.country_code)
-        self.inventory = Inventory(ids, self.locations)
-        self.catalog = Catalog(ids, watcher=self.inventory)
+        self.journal = ChangeJournal()
+        self.locations = Locations(ids, self.country_code, self.journal)
+        self.inventory = Inventory(ids, self.locations, self.journal)
+        self.catalog = Catalog(ids, watcher=self.inventory, journal=self.journal)
         self.media = MediaLibrary(ids)
-        self.customers = Customers(ids)
+        self.customers = Customers(ids, self.journal)
         self.definitions = MetafieldDefinitions(ids)
         self.idempotency = IdempotencyKeys()
+        self.webhooks = ShopWebhooks(domain, ids, webhook_secret, refuse_internal_webhooks)
 
     @property
     def revision(self) -> int:
@@ -105,8 +115,11 @@ class Shop:
 
 
 class ShopRegistry:
-    def __init__(self) -> None:
+    """Shops by domain. `refuse_internal_webhooks`: `SANDBOX_WEBHOOK_REFUSE_INTERNAL`, for every shop."""
+
+    def __init__(self, refuse_internal_webhooks: bool = False) -> None:
         self._shops: dict[str, Shop] = {}
+        self.refuse_internal_webhooks = refuse_internal_webhooks
 
     def register(
         self,
@@ -115,14 +128,19 @@ class ShopRegistry:
         plan: ShopPlan,
         write_access: bool,
         faults: FaultProfile | None = None,
+        webhook_secret: str | None = None,
     ) -> tuple[Shop, bool]:
-        """(shop, created). Registering again updates credentials, plan, access and faults but keeps the data."""
+        """(shop, created). Registering again updates credentials, plan, access and faults but keeps the data;
+        it installs the app again after an uninstall; a webhook secret left out keeps the shop's."""
         shop = self._shops.get(domain)
         if shop is None:
-            shop = Shop(domain, access_token, plan, write_access, faults)
+            shop = Shop(domain, access_token, plan, write_access, faults, webhook_secret, self.refuse_internal_webhooks)
             self._shops[domain] = shop
             return shop, True
         shop.access_token = access_token
+        shop.installed = True
+        if webhook_secret is not None:
+            shop.webhooks.secret = webhook_secret
         shop.write_access = write_access
         shop.change_plan(plan)
         shop.set_faults(faults)
