@@ -50,6 +50,8 @@ class Stack:
             "API_RATE_LIMIT_PER_MINUTE": "0",
             # The sandbox's Promidata feeds and images live on loopback; any other private address stays refused.
             "PROMIDATA_ALLOWED_PRIVATE_HOSTS": LOOPBACK,
+            # Where the sandbox's Shopify posts webhooks: this stack's producer.
+            "WEBHOOK_PUBLIC_URL": self.producer_url,
         }
         env.update(overrides)
         return env

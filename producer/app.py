@@ -8,12 +8,16 @@ import aiohttp
 from aiohttp import web
 
 from producer.api import add_api
-from producer.keys import DB_POOL, HTTP_SESSION, JOB_POOL, PIPELINE, SETTINGS, TENANTS
+from producer.keys import DB_POOL, HTTP_SESSION, JOB_POOL, PIPELINE, SETTINGS, SHOPIFY, TENANTS, WEBHOOKS
 from producer.middleware import error_middleware
 from producer.pipeline.requeue import requeue_stranded_jobs
 from producer.pipeline.runner import Pipeline
 from producer.pipeline.step import StepContext
 from producer.resources import STEPS
+from producer.schedule import Scheduler
+from producer.webhooks.processor import WebhookProcessor
+from producer.webhooks.repair import RepairContext
+from producer.webhooks.source_products import SourceProducts
 from shared.db import apply_migrations, create_pool
 from shared.jobqueue import create_job_pool
 from shared.logs import get_logger
@@ -41,9 +45,11 @@ async def redis_queues(app: web.Application) -> AsyncIterator[None]:
 
 
 async def http_session(app: web.Application) -> AsyncIterator[None]:
-    timeout = aiohttp.ClientTimeout(total=app[SETTINGS].http_timeout_seconds)
+    settings = app[SETTINGS]
+    timeout = aiohttp.ClientTimeout(total=settings.http_timeout_seconds)
     session = aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=100))
     app[HTTP_SESSION] = session
+    app[SHOPIFY] = ShopifyGraphQLClient(session, settings.shopify_graphql_url_template, settings.shopify_api_version)
     yield
     await session.close()
 
@@ -56,12 +62,34 @@ async def pipeline(app: web.Application) -> AsyncIterator[None]:
         pool=app[DB_POOL],
         job_pool=app[JOB_POOL],
         http=app[HTTP_SESSION],
-        shopify=ShopifyGraphQLClient(
-            app[HTTP_SESSION], settings.shopify_graphql_url_template, settings.shopify_api_version
-        ),
+        shopify=app[SHOPIFY],
     )
     running = Pipeline(context, app[TENANTS], STEPS)
     app[PIPELINE] = running
+    running.start()
+    yield
+    await running.close()
+
+
+async def webhooks(app: web.Application) -> AsyncIterator[None]:
+    """The loop that turns recorded webhook deliveries into drift repairs (see producer.webhooks)."""
+    context = RepairContext(
+        settings=app[SETTINGS],
+        pool=app[DB_POOL],
+        job_pool=app[JOB_POOL],
+        tenants=app[TENANTS],
+        source_products=SourceProducts(app[DB_POOL], app[SETTINGS]),
+    )
+    processor = WebhookProcessor(context)
+    app[WEBHOOKS] = processor
+    processor.start()
+    yield
+    await processor.close()
+
+
+async def scheduler(app: web.Application) -> AsyncIterator[None]:
+    """Starts each tenant's scheduled comprehensive sync on time, once across producers (see producer.schedule)."""
+    running = Scheduler(app[DB_POOL], app[TENANTS], app[PIPELINE], app[SETTINGS])
     running.start()
     yield
     await running.close()
@@ -93,6 +121,6 @@ async def stranded_job_sweeper(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=settings.api_max_body_bytes)
     app[SETTINGS] = settings
-    app.cleanup_ctx.extend([database, redis_queues, http_session, pipeline, stranded_job_sweeper])
+    app.cleanup_ctx.extend([database, redis_queues, http_session, pipeline, webhooks, scheduler, stranded_job_sweeper])
     add_api(app)
     return app

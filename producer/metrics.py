@@ -25,6 +25,17 @@ PHASE_SECONDS = Histogram(
 STEP_ERRORS = Counter(
     f"{PREFIX}_step_errors", "Steps that failed, by error class (pull_failed, implausible_pull, …)", ["error_class"]
 )
+WEBHOOKS_RECEIVED = Counter(
+    f"{PREFIX}_webhooks_received", "Webhook deliveries answered, by topic and result", ["topic", "result"]
+)
+WEBHOOKS_PROCESSED = Counter(
+    f"{PREFIX}_webhooks_processed",
+    "Webhook deliveries processed, by topic and whether a repair was queued",
+    ["topic", "repaired"],
+)
+SCHEDULED_SYNCS = Counter(
+    f"{PREFIX}_scheduled_syncs", "Scheduled syncs due, by outcome (started, skipped)", ["outcome"]
+)
 JOBS = Gauge(
     f"{PREFIX}_jobs",
     "Jobs per queue and state (queued includes held; dead_lettered are the failed ones), from PostgreSQL",

@@ -16,20 +16,35 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    beside: dict[str, Any] | None = None,
+    **extra: Any,
 ) -> web.Response:
-    return web.json_response({"error": {"code": code, "message": message, **extra}}, status=status, headers=headers)
+    """`extra` goes inside `error`; `beside` next to it (a 409's running `syncId`, as the brief shapes it)."""
+    body = {"error": {"code": code, "message": message, **extra}, **(beside or {})}
+    return web.json_response(body, status=status, headers=headers)
 
 
 class ApiError(Exception):
     def __init__(
-        self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None, **extra: Any
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        headers: dict[str, str] | None = None,
+        beside: dict[str, Any] | None = None,
+        **extra: Any,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers
+        self.beside = beside
         self.extra = extra
 
 
@@ -52,7 +67,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except ApiError as exc:
-        return error_response(exc.status, exc.code, exc.message, exc.headers, **exc.extra)
+        return error_response(exc.status, exc.code, exc.message, exc.headers, exc.beside, **exc.extra)
     except AuthError as exc:
         return error_response(exc.status, exc.code, exc.message)
     except web.HTTPException as exc:

@@ -77,6 +77,9 @@ end
 return queued
 """
 ENQUEUE_BATCH_SIZE = 500
+# arq takes the jobs whose score (their due time) has come, lowest first: a priority job is queued as if due
+# this long ago, ahead of every sync's jobs (a retry is still deferred from the time it runs).
+PRIORITY_LEAD_MS = 30 * 24 * 3600 * 1000
 
 
 def arq_job_bytes(job: MutationJob, enqueued_ms: int) -> bytes:
@@ -86,8 +89,9 @@ def arq_job_bytes(job: MutationJob, enqueued_ms: int) -> bytes:
     return head + job.model_dump_json().encode() + f'],"k":{{}},"et":{enqueued_ms}}}'.encode()
 
 
-async def enqueue_mutations(pool: ArqRedis, jobs: list[MutationJob]) -> int:
-    """Queue many mutation jobs (one queue each), a batch per round trip. Returns how many were new."""
+async def enqueue_mutations(pool: ArqRedis, jobs: list[MutationJob], *, priority: bool = False) -> int:
+    """Queue many mutation jobs (one queue each), a batch per round trip. Returns how many were new.
+    `priority`: ahead of every job already waiting in their queues (a webhook's drift repair)."""
     script = pool.register_script(_ENQUEUE_BATCH)
     queued = 0
     by_queue: dict[str, list[MutationJob]] = {}
@@ -98,7 +102,7 @@ async def enqueue_mutations(pool: ArqRedis, jobs: list[MutationJob]) -> int:
             batch = queue_jobs[start : start + ENQUEUE_BATCH_SIZE]
             now_ms = int(time.time() * 1000)
             keys: list[str] = [queue_name]
-            args: list[Any] = [now_ms, expires_extra_ms]
+            args: list[Any] = [now_ms - PRIORITY_LEAD_MS if priority else now_ms, expires_extra_ms]
             for job in batch:
                 keys += [job_key_prefix + job.job_id, result_key_prefix + job.job_id]
                 args += [job.job_id, arq_job_bytes(job, now_ms)]

@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     # `..._min_lost` fewer) is refused, never promoted or planned. 0 turns the guard off.
     source_shrink_guard_share: float = Field(default=0.5, ge=0, le=1)
     source_shrink_guard_min_lost: int = Field(default=10, ge=0)
+    # Webhooks: the public base URL Shopify posts to (`{WEBHOOK_PUBLIC_URL}/webhooks/shopify`), and whether
+    # stock changed in the shop is set back to the source's between syncs (off: the shop sells from it).
+    webhook_public_url: str | None = None
+    webhook_repair_stock: bool = False
+    # Scheduled syncs: how often a producer looks for a due `sync_schedule`, and how late a due time may
+    # still start (after a producer outage, only the latest due time starts, and only this soon after it).
+    schedule_interval_seconds: float = Field(default=5.0, gt=0)
+    schedule_grace_seconds: float = Field(default=300.0, gt=0)
     log_level: str = "INFO"
 
     def promidata_private_hosts(self) -> frozenset[str]:

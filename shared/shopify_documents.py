@@ -35,4 +35,6 @@ ALL_DOCUMENTS: Final[dict[str, str]] = {
     "InventoryActivate": _load("inventory_activate"),
     "InventorySetQuantities": _load("inventory_set_quantities"),
     "ProductMediaSet": _load("product_media_set"),
+    "WebhookSubscriptionsPage": _load("webhook_subscriptions_page"),
+    "WebhookSubscriptionCreate": _load("webhook_subscription_create"),
 }

@@ -22,6 +22,7 @@ class Tenant(BaseModel):
     promidata_languages: str | None = None  # preference order, e.g. "en,de"
     promidata_price_country: str | None = None  # e.g. "NL"
     shopify_webhook_secret: SecretStr | None = None
+    sync_schedule: str | None = None  # a cron expression in UTC: when the comprehensive sync starts by itself
 
     @property
     def has_shopify_credentials(self) -> bool:
@@ -56,6 +57,7 @@ class TenantStore:
         self._redis = redis
         self._cache_seconds = cache_seconds
         self._cache: dict[str, _Cached] = {}
+        self._by_shop: dict[str, str] = {}
 
     async def get(self, domain: str, *, fresh: bool = False) -> Tenant:
         cached = self._cache.get(domain)
@@ -73,6 +75,28 @@ class TenantStore:
 
     async def exists(self, domain: str) -> bool:
         return bool(await self._redis.exists(tenant_key(domain)))
+
+    async def domains(self) -> list[str]:
+        """Every tenant's domain (a SCAN over `tenant:*`; operators may write hashes by hand, so no index)."""
+        found = [_decode(key).removeprefix("tenant:") async for key in self._redis.scan_iter("tenant:*", count=500)]
+        return sorted(found)
+
+    async def find_by_shop(self, shop: str) -> Tenant | None:
+        """The tenant whose `shopify_shop` is `shop` (webhooks name the shop, not the tenant)."""
+        remembered = self._by_shop.get(shop)
+        if remembered is not None:
+            try:
+                tenant = await self.get(remembered)
+                if tenant.shopify_shop == shop:
+                    return tenant
+            except TenantNotFound:
+                pass
+        for domain in await self.domains():
+            value = await self._redis.hget(tenant_key(domain), "shopify_shop")  # type: ignore[misc]
+            if value is not None and _decode(value) == shop:
+                self._by_shop[shop] = domain
+                return await self.get(domain)
+        return None
 
     async def put(self, tenant: Tenant) -> None:
         mapping: dict[str, str] = {}

@@ -21,6 +21,29 @@ async def wait_until_queued(client: StackClient, sync_id: str) -> None:
         await asyncio.sleep(0.05)
 
 
+async def overlap_with_the_next_sync(stack: Stack, sync_id: str) -> None:
+    """One sync per tenant runs at a time, so two plans of one entity now overlap when a drift repair (which
+    does not count) meets a sync, or a sync meets jobs a producer re-queued. To test the machinery that keeps
+    the newer change, the first sync's record is marked ended here while its jobs still wait."""
+    connection = await asyncpg.connect(stack.infra.database_url)
+    try:
+        await connection.execute(
+            "UPDATE syncs SET state = 'completed', finished_at = now() WHERE sync_id = $1", sync_id
+        )
+    finally:
+        await connection.close()
+
+
+async def every_job_ended(connection: asyncpg.Connection, within_seconds: float = 60) -> None:
+    """The marked sync reads as ended at once; its jobs end when they run."""
+    deadline = time.monotonic() + within_seconds
+    while await connection.fetchval(
+        "SELECT count(*) FROM mutation_jobs WHERE outcome IN ('held', 'queued', 'running', 'retrying')"
+    ):
+        assert time.monotonic() < deadline, "jobs still unfinished"
+        await asyncio.sleep(0.1)
+
+
 async def one_product_merchant(
     stack: Stack, http: aiohttp.ClientSession, seed: int
 ) -> tuple[StackClient, Merchant, dict[str, Any]]:
@@ -40,6 +63,7 @@ async def test_an_older_change_that_runs_last_does_not_overwrite_a_newer_one(
     await client.put_unleashed_product(merchant.api_id, code, {**record, "DefaultSellPrice": 11.0})
     older_sync = await client.start_sync(merchant.domain)
     await wait_until_queued(client, older_sync)
+    await overlap_with_the_next_sync(isolated_stack, older_sync)
     await client.put_unleashed_product(merchant.api_id, code, {**record, "DefaultSellPrice": 22.0})
     newer_sync = await client.start_sync(merchant.domain)
     await wait_until_queued(client, newer_sync)
@@ -58,6 +82,7 @@ async def test_an_older_change_that_runs_last_does_not_overwrite_a_newer_one(
         isolated_stack.start_mutator()
         for sync_id in (newer_sync, older_sync):
             assert (await client.wait_for_sync(sync_id, within_seconds=60))["state"] == "completed"
+        await every_job_ended(connection)
         shop_products = await client.shop_products(merchant.shop)
         assert_one_live_variant_per_sku(shop_products)
         product = products_by_skus(shop_products)[frozenset([code])]
@@ -89,6 +114,7 @@ async def test_a_change_reverted_before_its_job_ran_is_sent_again(
     await client.put_unleashed_product(merchant.api_id, code, {**record, "DefaultSellPrice": 77.0})
     to_h1 = await client.start_sync(merchant.domain)
     await wait_until_queued(client, to_h1)
+    await overlap_with_the_next_sync(isolated_stack, to_h1)
     await client.put_unleashed_product(merchant.api_id, code, record)
     back_to_h0 = await client.start_sync(merchant.domain)
     await wait_until_queued(client, back_to_h0)
@@ -97,6 +123,11 @@ async def test_a_change_reverted_before_its_job_ran_is_sent_again(
     isolated_stack.start_mutator()
     for sync_id in (to_h1, back_to_h0):
         assert (await client.wait_for_sync(sync_id, within_seconds=60))["state"] == "completed"
+    connection = await asyncpg.connect(isolated_stack.infra.database_url)
+    try:
+        await every_job_ended(connection)
+    finally:
+        await connection.close()
     shop_products = await client.shop_products(merchant.shop)
     assert_one_live_variant_per_sku(shop_products)
     assert Decimal(products_by_skus(shop_products)[frozenset([code])]["variants"][0]["price"]) == h0

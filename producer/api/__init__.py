@@ -4,10 +4,10 @@ static page is declared the same way, in its own package)."""
 from aiohttp import web
 
 from producer import dashboard
-from producer.api import health, openapi, operations, syncs
+from producer.api import health, openapi, operations, syncs, webhooks
 from producer.api.endpoint import add_endpoints
 
-__all__ = ["add_api", "dashboard", "health", "openapi", "operations", "syncs"]
+__all__ = ["add_api", "dashboard", "health", "openapi", "operations", "syncs", "webhooks"]
 
 
 def add_api(app: web.Application) -> None:

@@ -163,3 +163,59 @@ class Health(BaseModel):
     status: Literal["ok", "unavailable"]
     redis: bool
     postgres: bool
+
+
+class WebhookReceived(BaseModel):
+    """The delivery is recorded (its work runs afterwards); a repeated webhook id is answered the same way."""
+
+    received: Literal[True] = True
+    duplicate: bool
+
+
+class WebhookQuery(BaseModel):
+    domain: DomainName
+    limit: int = Field(default=50, ge=1, le=500)
+
+
+class WebhookDelivery(BaseModel):
+    id: str
+    topic: str
+    state: Literal["received", "processing", "processed", "failed"]
+    outcome: str | None
+    repairSyncId: str | None
+    attempts: int
+    triggeredAt: str | None
+    receivedAt: str
+    processedAt: str | None
+
+
+class WebhookDeliveries(BaseModel):
+    items: list[WebhookDelivery]
+
+
+# A delivery's X-Shopify-Webhook-Id as we record it: printable, no spaces.
+WebhookId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")]
+
+
+class WebhookReplayRequest(BaseModel):
+    """Process deliveries again: these `ids`, or (left out) every one of the domain that failed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    domain: DomainName
+    ids: list[WebhookId] | None = Field(default=None, min_length=1, max_length=10_000)
+
+
+class SubscribeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    domain: DomainName
+
+
+class Subscribed(BaseModel):
+    """The topics the shop is subscribed to at `uri`: `created` now, `kept` as they were."""
+
+    topics: list[str]
+    uri: str
+    created: list[str]
+    kept: list[str]

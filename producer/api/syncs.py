@@ -10,12 +10,14 @@ from producer.api.schemas import ErrorBody, SyncList, SyncListQuery, SyncRequest
 from producer.keys import DB_POOL, PIPELINE, TENANTS
 from producer.middleware import ApiError
 from producer.pipeline import views
+from producer.pipeline.state import SyncRunning
 from producer.resources import comprehensive_steps
 from shared.models import SyncStep
 
 SYNC_ID = re.compile(r"[0-9a-f]{32}")
 STARTED: dict[int, type[BaseModel] | None] = {
     202: SyncStarted,
+    409: ErrorBody,
     400: ErrorBody,
     401: ErrorBody,
     403: ErrorBody,
@@ -37,7 +39,10 @@ async def start_sync(request: web.Request, kind: str, steps: list[SyncStep] | No
         raise ApiError(404, "unknown_tenant", f"no tenant hash 'tenant:{body.domain}' in Redis")
     if steps is None:
         steps = comprehensive_steps(await tenants.get(body.domain, fresh=True))
-    sync_id = await pipeline.start_sync(body.domain, kind, steps, body.dry_run)
+    try:
+        sync_id = await pipeline.start_sync(body.domain, kind, steps, body.dry_run)
+    except SyncRunning as running:
+        raise ApiError(409, "sync_running", str(running), beside={"syncId": running.running}) from None
     started = SyncStarted(
         domain=body.domain, syncId=sync_id, statusUrl=f"/api/v2/syncs/{sync_id}", steps=[s.value for s in steps]
     )

@@ -37,6 +37,14 @@ class ClaimedStep:
     attempts: int
 
 
+class SyncRunning(Exception):
+    """A sync of the tenant has not ended yet; one tenant has one sync at a time."""
+
+    def __init__(self, domain: str, running: str) -> None:
+        super().__init__(f"a sync of {domain!r} is still running ({running}); one sync per tenant at a time")
+        self.running = running
+
+
 async def create_sync(
     pool: asyncpg.Pool,
     sync_id: str,
@@ -45,16 +53,25 @@ async def create_sync(
     steps: dict[SyncStep, tuple[SyncStep, ...]],
     dry_run: bool,
 ) -> None:
-    """A new sync with its steps, each waiting on the steps of this sync it depends on."""
+    """A new sync with its steps, each waiting on the steps of this sync it depends on. SyncRunning when a sync
+    of the tenant has not ended (a unique index decides, so two producers cannot both start one)."""
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(
-            "INSERT INTO syncs (sync_id, domain, kind, steps, dry_run, state) VALUES ($1,$2,$3,$4,$5,'pulling')",
-            sync_id,
-            domain,
-            kind,
-            [step.value for step in steps],
-            dry_run,
-        )
+        try:
+            await conn.execute(
+                "INSERT INTO syncs (sync_id, domain, kind, steps, dry_run, state) VALUES ($1,$2,$3,$4,$5,'pulling')",
+                sync_id,
+                domain,
+                kind,
+                [step.value for step in steps],
+                dry_run,
+            )
+        except asyncpg.UniqueViolationError:
+            running = await pool.fetchval(
+                "SELECT sync_id FROM syncs WHERE domain = $1 AND state NOT IN ('completed', 'failed')"
+                " AND kind <> 'repair' ORDER BY created_at DESC LIMIT 1",
+                domain,
+            )
+            raise SyncRunning(domain, running or "unknown") from None
         await conn.executemany(
             "INSERT INTO sync_steps (sync_id, step, state, depends_on) VALUES ($1, $2, 'waiting', $3)",
             [(sync_id, step.value, [d.value for d in depends_on if d in steps]) for step, depends_on in steps.items()],
@@ -238,4 +255,21 @@ async def complete_ended(pool: asyncpg.Pool) -> Ended:
         syncs = await conn.fetch(_FINISH_SYNCS)
     return Ended(
         [(row["step"], row["seconds"] or 0.0) for row in steps], [(row["sync_id"], row["state"]) for row in syncs]
+    )
+
+
+async def create_repair_sync(conn: asyncpg.Connection, sync_id: str, domain: str, step: SyncStep) -> None:
+    """A sync of kind `repair` whose one step is already planned (its jobs are recorded in the same transaction):
+    a drift repair a webhook asked for. It ends like any sync, when its jobs have; it blocks no other sync."""
+    await conn.execute(
+        "INSERT INTO syncs (sync_id, domain, kind, steps, dry_run, state)"
+        " VALUES ($1, $2, 'repair', $3, false, 'queued')",
+        sync_id,
+        domain,
+        [step.value],
+    )
+    await conn.execute(
+        "INSERT INTO sync_steps (sync_id, step, state, started_at) VALUES ($1, $2, 'queued', now())",
+        sync_id,
+        step.value,
     )

@@ -3,7 +3,7 @@
 `sync`, `syncs`, `queues` and `dead-letters` talk to the producer's HTTP API; `tenants` writes Redis directly.
 """
 
-from shared.cli import operations, syncs, tenants
+from shared.cli import operations, syncs, tenants, webhooks
 from shared.cli.render import typer_app
 
 HELP = """Operate commerce-sync: tenants, syncs, queues and dead letters.
@@ -24,6 +24,7 @@ app.command("queues")(operations.queues)
 app.add_typer(syncs.syncs_app, name="syncs")
 app.add_typer(operations.dead_letters_app, name="dead-letters")
 app.add_typer(tenants.tenants_app, name="tenants")
+app.add_typer(webhooks.webhooks_app, name="webhooks")
 
 
 def main() -> None:

@@ -102,6 +102,7 @@ def set_tenant(
     promidata_languages: Annotated[str | None, _text("Promidata languages in preference order, e.g. en,de.")] = None,
     promidata_price_country: Annotated[str | None, _text("Promidata price country, e.g. NL.")] = None,
     shopify_webhook_secret: Annotated[str | None, _secret("shopify_webhook_secret", "Webhook HMAC secret")] = None,
+    sync_schedule: Annotated[str | None, _text("Cron expression (UTC) for the comprehensive sync.")] = None,
     redis_url: RedisOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -116,6 +117,7 @@ def set_tenant(
         "promidata_languages": promidata_languages,
         "promidata_price_country": promidata_price_country,
         "shopify_webhook_secret": shopify_webhook_secret,
+        "sync_schedule": sync_schedule,
     }
     try:
         tenant = Tenant.model_validate({"domain": domain, **{k: v for k, v in values.items() if v}})

@@ -118,7 +118,7 @@ def plan_inventory_changes(
     waiting = {level.key for level in to_stock}
     for wave in (0, 1):
         group = sorted((lv for lv in changed if (lv.key in waiting) == (wave == 1)), key=lambda level: level.key)
-        plan.changes += [_set(group[i : i + BATCH_SIZE], wave) for i in range(0, len(group), BATCH_SIZE)]
+        plan.changes += [set_levels(group[i : i + BATCH_SIZE], wave) for i in range(0, len(group), BATCH_SIZE)]
     return plan
 
 
@@ -140,7 +140,8 @@ def _stock(item_id: str, sku: str, location_ids: list[str]) -> PlannedChange:
     )
 
 
-def _set(levels: list[Level], wave: int) -> PlannedChange:
+def set_levels(levels: list[Level], wave: int) -> PlannedChange:
+    """One `inventorySetQuantities` of these levels (also what a drift repair of one level sends)."""
     # changeFromQuantity null: Unleashed is the source of truth, no compare-and-set (the key is required, 2026-04+).
     quantities = [
         {

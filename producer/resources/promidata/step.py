@@ -104,7 +104,7 @@ class PromidataStep:
             "pulled", **counts, feed_fetch_seconds=round(time.monotonic() - started, 3), shopify_products=len(shopify)
         )
         values = [record for _, record in records]
-        refused = await _refused_hosts(image_hosts(values), settings.promidata_private_hosts())
+        refused = await refused_image_hosts(image_hosts(values), settings.promidata_private_hosts())
         products, media = await asyncio.gather(
             load_projected_mirror(ctx.pool, tenant.domain, EntityKind.PRODUCT),
             load_projected_mirror(ctx.pool, tenant.domain, EntityKind.PRODUCT_MEDIA),
@@ -162,7 +162,7 @@ async def _fetch_families(
     return dict(await asyncio.gather(*(one(line) for line in lines)))
 
 
-async def _refused_hosts(hosts: set[str], allowed: frozenset[str]) -> frozenset[str]:
+async def refused_image_hosts(hosts: set[str], allowed: frozenset[str]) -> frozenset[str]:
     """The image hosts Shopify must not be sent to: those that resolve inside our network (or not at all)."""
 
     async def refused(host: str) -> str | None:
