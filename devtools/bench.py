@@ -8,7 +8,9 @@ then runs these scenarios:
 2. arq-defaults baseline: a mutator with arq's poll delay (0.5 s) and one job at a time, for a fixed window;
 3. budget use: a throttled shop (restore 200/s, bucket 4,000) with several mutators;
 4. comprehensive: every Unleashed resource of a large account into an unlimited shop (devtools/bench_comprehensive);
-5. promidata: a 2,000-family supplier feed into an unlimited shop, then re-synced unchanged (devtools/bench_promidata).
+5. promidata: a 2,000-family supplier feed into an unlimited shop, then re-synced unchanged (devtools/bench_promidata);
+6. webhooks: 10 price edits per second for a minute in the shop's admin, each set back by a webhook's drift repair
+   (devtools/bench_webhooks).
 
 Prints a table and writes `bench/results.json`.  Exits 0 whatever the timings; non-zero only on a crash.
 """
@@ -27,7 +29,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import aiohttp
 import redis
 
-from devtools import bench_comprehensive, bench_promidata, bench_report
+from devtools import bench_comprehensive, bench_promidata, bench_report, bench_webhooks
 from devtools.bench_catalogue import describe_catalogue, provision
 from devtools.bench_report import ProcessMeter
 from devtools.infra import drop_database, ensure_database, start_infra
@@ -68,10 +70,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--comprehensive-warehouses", type=int, default=20)
     parser.add_argument("--comprehensive-customers", type=int, default=2_000)
     parser.add_argument("--comprehensive-stock-share", type=float, default=0.30, help="~50,000 levels at defaults")
-    parser.add_argument(
-        "--scenarios", default="ceiling,baseline,budget,comprehensive,promidata", help="comma-separated subset to run"
-    )
+    scenarios = "ceiling,baseline,budget,comprehensive,promidata,webhooks"
+    parser.add_argument("--scenarios", default=scenarios, help="comma-separated subset to run")
     parser.add_argument("--families", type=int, default=2_000, help="Promidata families of the promidata scenario")
+    parser.add_argument("--webhook-products", type=int, default=200)
+    parser.add_argument("--webhook-rate", type=float, default=10.0, help="merchant edits (webhooks) per second")
+    parser.add_argument("--webhook-seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--output", type=Path, default=REPO / "bench" / "results.json")
     return parser.parse_args(argv)
@@ -187,7 +191,7 @@ async def run_sync(
 
 
 async def engine_ceiling(client: StackClient, stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
-    progress(f"1/5 engine ceiling: {args.ceiling_mutations:,} mutations, unlimited plan, one mutator")
+    progress(f"1/6 engine ceiling: {args.ceiling_mutations:,} mutations, unlimited plan, one mutator")
     tenant = await provision(client, stack, "bench-ceiling", "unlimited", args.ceiling_mutations, args.seed)
     progress(f"bench-ceiling: {describe_catalogue(tenant['catalogue'])}")
     mutator = stack.start_mutator()
@@ -240,7 +244,7 @@ async def engine_ceiling(client: StackClient, stack: Stack, args: argparse.Names
 
 async def arq_defaults_baseline(client: StackClient, stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
     window = args.baseline_seconds
-    progress(f"2/5 arq-defaults baseline: poll delay 0.5 s, 1 job at a time, {window:.0f} s window")
+    progress(f"2/6 arq-defaults baseline: poll delay 0.5 s, 1 job at a time, {window:.0f} s window")
     tenant = await provision(client, stack, "bench-baseline", "unlimited", args.baseline_mutations, args.seed + 1)
     progress(f"bench-baseline: {describe_catalogue(tenant['catalogue'])}")
     stack.start_mutator(MUTATOR_POLL_DELAY_SECONDS="0.5", MUTATOR_MAX_JOBS="1")
@@ -277,7 +281,7 @@ async def arq_defaults_baseline(client: StackClient, stack: Stack, args: argpars
 
 
 async def budget_use(client: StackClient, stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
-    progress(f"3/5 budget use: restore 200/s, bucket 4,000, {args.budget_mutators} mutators")
+    progress(f"3/6 budget use: restore 200/s, bucket 4,000, {args.budget_mutators} mutators")
     tenant = await provision(client, stack, "bench-budget", CUSTOM_PLAN, args.budget_mutations, args.seed + 2)
     progress(f"bench-budget: {describe_catalogue(tenant['catalogue'])}")
     restore = float(tenant["throttle"]["restoreRate"])
@@ -340,12 +344,16 @@ async def run_scenarios(stack: Stack, args: argparse.Namespace, results: dict[st
         if "budget" in wanted:
             results["budget_use"] = await budget_use(client, stack, args)
         if "comprehensive" in wanted:
-            progress("4/5 comprehensive: every Unleashed resource, unlimited shop, one mutator")
+            progress("4/6 comprehensive: every Unleashed resource, unlimited shop, one mutator")
             results["comprehensive"] = await bench_comprehensive.comprehensive(client, stack, args, run_sync)
             flush_bench_redis(stack.infra.redis_url)
         if "promidata" in wanted:
-            progress(f"5/5 promidata: {args.families:,} families, unlimited shop, one mutator")
+            progress(f"5/6 promidata: {args.families:,} families, unlimited shop, one mutator")
             results["promidata"] = await bench_promidata.promidata(client, stack, args, run_sync)
+            flush_bench_redis(stack.infra.redis_url)
+        if "webhooks" in wanted:
+            progress(f"6/6 webhooks: {args.webhook_rate:g} edits/s for {args.webhook_seconds:g} s, drift repairs")
+            results["webhooks"] = await bench_webhooks.webhooks(client, stack, args, run_sync)
 
 
 def _exit_on_sigterm(signum: int, _frame: object) -> None:
@@ -390,6 +398,7 @@ def main(argv: list[str] | None = None) -> int:
             bench_report.table_rows(results)
             + bench_comprehensive.table_rows(results)
             + bench_promidata.table_rows(results)
+            + bench_webhooks.table_rows(results)
         )
         payload = {
             "date": started_at,
