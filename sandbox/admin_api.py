@@ -3,7 +3,7 @@
 The Unleashed accounts' routes (register, plant records, plan faults) are in `admin_unleashed`, the Promidata
 feeds' routes (register, change, plan faults) in `admin_promidata`; a shop's webhook log and test hooks in
 `admin_webhooks`, the merchant's own edits (which send webhooks) in `admin_merchant` and
-`admin_merchant_records`.
+`admin_merchant_records`, a shop's bulk operations and their faults in `admin_bulk`.
 """
 
 import resource
@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, Field
 
+from sandbox.admin_bulk import add_bulk_admin_routes
 from sandbox.admin_lookup import shop_or_404
 from sandbox.admin_merchant import add_merchant_routes
 from sandbox.admin_merchant_records import add_merchant_record_routes
@@ -221,6 +222,7 @@ def add_admin_routes(app: web.Application) -> None:
     router.add_get(f"{PREFIX}/shops/{{shop}}/stats", shop_stats)
     router.add_post(f"{PREFIX}/shops/{{shop}}/stats/reset", reset_shop_stats)
     add_webhook_admin_routes(app, f"{PREFIX}/shops/{{shop}}")
+    add_bulk_admin_routes(app, f"{PREFIX}/shops/{{shop}}")
     add_merchant_routes(app, f"{PREFIX}/shops/{{shop}}")
     add_merchant_record_routes(app, f"{PREFIX}/shops/{{shop}}")
     add_unleashed_admin_routes(app, f"{PREFIX}/unleashed/accounts")

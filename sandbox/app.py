@@ -3,11 +3,23 @@
 from aiohttp import web
 
 from sandbox.admin_api import add_admin_routes
-from sandbox.app_state import MEDIA_FETCHER, PROMIDATA_FEEDS, SETTINGS, SHOPS, UNLEASHED_ACCOUNTS, WEBHOOK_SENDER
+from sandbox.app_state import (
+    BULK_RUNNER,
+    MEDIA_FETCHER,
+    PROMIDATA_FEEDS,
+    SETTINGS,
+    SHOPS,
+    UNLEASHED_ACCOUNTS,
+    WEBHOOK_SENDER,
+)
+from sandbox.bulk_storage_routes import add_bulk_storage_routes
 from sandbox.promidata.feed import PromidataFeeds
 from sandbox.promidata.routes import add_promidata_routes
 from sandbox.settings import SandboxSettings
 from sandbox.shopify.admin_schema import admin_schema
+from sandbox.shopify.bulk_operations import BulkConfig
+from sandbox.shopify.bulk_runner import BulkRunner
+from sandbox.shopify.bulk_storage import BulkStorage
 from sandbox.shopify.graphql_endpoint import ROUTE as SHOPIFY_GRAPHQL_ROUTE
 from sandbox.shopify.graphql_endpoint import graphql_handler
 from sandbox.shopify.media_fetcher import MediaFetcher
@@ -25,6 +37,10 @@ async def _close_webhook_sender(app: web.Application) -> None:
     await app[WEBHOOK_SENDER].close()
 
 
+async def _close_bulk_runner(app: web.Application) -> None:
+    await app[BULK_RUNNER].close()
+
+
 async def _health(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
@@ -34,7 +50,18 @@ def create_sandbox_app(settings: SandboxSettings) -> web.Application:
     admin_schema()  # load the schema now rather than on the first GraphQL request
     app = web.Application(client_max_size=64 * 1024 * 1024)
     app[SETTINGS] = settings
-    app[SHOPS] = ShopRegistry(refuse_internal_webhooks=settings.webhook_refuse_internal)
+    app[SHOPS] = ShopRegistry(
+        refuse_internal_webhooks=settings.webhook_refuse_internal,
+        storage=BulkStorage(
+            settings.bulk_max_upload_bytes, settings.bulk_upload_ttl_seconds, settings.bulk_result_ttl_seconds
+        ),
+        bulk_config=BulkConfig(
+            lines_per_second=settings.bulk_lines_per_second,
+            query_objects_per_second=settings.bulk_query_objects_per_second,
+            start_delay_seconds=settings.bulk_start_delay_seconds,
+            concurrency=settings.bulk_concurrency,
+        ),
+    )
     app[UNLEASHED_ACCOUNTS] = UnleashedAccounts()
     app[PROMIDATA_FEEDS] = PromidataFeeds()
     app[MEDIA_FETCHER] = MediaFetcher(settings.media_fetch_timeout)
@@ -48,11 +75,14 @@ def create_sandbox_app(settings: SandboxSettings) -> web.Application:
             concurrency=settings.webhook_concurrency,
         )
     )
+    app[BULK_RUNNER] = BulkRunner(app[WEBHOOK_SENDER], app[MEDIA_FETCHER])
+    app.on_cleanup.append(_close_bulk_runner)  # first: its operations publish webhooks and fetch media
     app.on_cleanup.append(_close_media_fetcher)
     app.on_cleanup.append(_close_webhook_sender)
     app.router.add_get("/health", _health)
     add_admin_routes(app)
     add_unleashed_routes(app)
     add_promidata_routes(app)
+    add_bulk_storage_routes(app)
     app.router.add_post(SHOPIFY_GRAPHQL_ROUTE, graphql_handler)
     return app

@@ -23,6 +23,13 @@ class SandboxSettings(BaseSettings):
     after `SANDBOX_WEBHOOK_REMOVE_AFTER_FAILURES` consecutive failures (0: never);
     `SANDBOX_WEBHOOK_REFUSE_INTERNAL=true` refuses loopback and private subscription addresses like Shopify;
     `SANDBOX_WEBHOOK_CONCURRENCY` first attempts in flight at once per shop and address (1: strictly in order).
+
+    Bulk operations (see `sandbox.shopify.bulk_operations`): `SANDBOX_BULK_LINES_PER_SECOND` JSONL lines a bulk
+    mutation executes per second (each operation at this rate), `SANDBOX_BULK_QUERY_OBJECTS_PER_SECOND` objects
+    a bulk query writes per second, `SANDBOX_BULK_START_DELAY_SECONDS` how long an operation stays `CREATED`,
+    `SANDBOX_BULK_CONCURRENCY` operations of one type running at once per shop (API 2026-01+; one before),
+    `SANDBOX_BULK_MAX_UPLOAD_BYTES` the largest staged JSONL file, `SANDBOX_BULK_UPLOAD_TTL_SECONDS` how long
+    a staged upload target accepts its file, `SANDBOX_BULK_RESULT_TTL_SECONDS` how long result files last.
     """
 
     model_config = SettingsConfigDict(env_prefix="SANDBOX_", extra="ignore")
@@ -39,3 +46,10 @@ class SandboxSettings(BaseSettings):
     webhook_remove_after_failures: int = Field(default=8, ge=0)
     webhook_refuse_internal: bool = False
     webhook_concurrency: int = Field(default=1, ge=1)
+    bulk_lines_per_second: float = Field(default=20.0, gt=0)
+    bulk_query_objects_per_second: float = Field(default=1000.0, gt=0)
+    bulk_start_delay_seconds: float = Field(default=0.5, ge=0)
+    bulk_concurrency: int = Field(default=5, ge=1)
+    bulk_max_upload_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
+    bulk_upload_ttl_seconds: float = Field(default=24 * 3600.0, gt=0)
+    bulk_result_ttl_seconds: float = Field(default=7 * 24 * 3600.0, gt=0)

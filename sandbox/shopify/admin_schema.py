@@ -6,7 +6,18 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, build_client_schema, parse, validate
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    build_client_schema,
+    get_operation_ast,
+    parse,
+    validate,
+)
 
 # Every supported version is validated against this one schema (2026-10, see schema/SOURCE.md): the
 # differences between 2025-10 and 2026-10 do not touch the fields the sandbox implements.
@@ -41,3 +52,40 @@ def check_document(source: str) -> CheckedDocument:
     if errors:
         return CheckedDocument(None, tuple(errors), "GRAPHQL_VALIDATION_FAILED")
     return CheckedDocument(document, (), None)
+
+
+@dataclass(frozen=True)
+class PreparedOperation:
+    """The operation of a valid document that a request (or a bulk operation) runs, with the document's fragments."""
+
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    fragments: dict[str, FragmentDefinitionNode]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a document cannot run: the errors and the `extensions.code` Shopify gives them."""
+
+    errors: tuple[GraphQLError, ...]
+    code: str
+
+
+def prepare_operation(source: str, operation_name: str | None) -> PreparedOperation | Refusal:
+    """The named (or only) query or mutation of a valid document; a subscription is refused."""
+    checked = check_document(source)
+    if checked.document is None:
+        assert checked.error_code is not None
+        return Refusal(checked.errors, checked.error_code)
+    operation = get_operation_ast(checked.document, operation_name)
+    if operation is None:
+        message = (
+            f"No operation named '{operation_name}'"
+            if operation_name
+            else "An operation name is required when the document holds several operations"
+        )
+        return Refusal((GraphQLError(message),), "GRAPHQL_VALIDATION_FAILED")
+    if operation.operation == OperationType.SUBSCRIPTION:
+        return Refusal((GraphQLError("Subscriptions are not supported"),), "GRAPHQL_VALIDATION_FAILED")
+    fragments = {d.name.value: d for d in checked.document.definitions if isinstance(d, FragmentDefinitionNode)}
+    return PreparedOperation(checked.document, operation, fragments)

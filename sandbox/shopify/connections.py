@@ -1,16 +1,34 @@
-"""Relay-style cursor pagination (`first`/`last`/`after`/`before`/`reverse`) over ordered record numbers."""
+"""Relay-style cursor pagination (`first`/`last`/`after`/`before`/`reverse`) over ordered record numbers.
+
+Inside a bulk query (`unbounded_pages`) a connection returns every node: its pagination arguments are
+ignored, its filters (`query`, `sortKey`, `reverse`) are not.
+"""
 
 import base64
 import binascii
+import contextlib
 import json
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLError
 
 MAX_PAGE_SIZE = 250
+_EVERYTHING = 2**62
+_UNBOUNDED: ContextVar[bool] = ContextVar("sandbox_unbounded_pages", default=False)
+
+
+@contextlib.contextmanager
+def unbounded_pages() -> Iterator[None]:
+    """While inside, every connection resolved in this context returns all its nodes (a bulk query)."""
+    token = _UNBOUNDED.set(True)
+    try:
+        yield
+    finally:
+        _UNBOUNDED.reset(token)
 
 
 def encode_cursor(number: int) -> str:
@@ -38,6 +56,8 @@ class PageRequest:
 
     @classmethod
     def from_args(cls, args: dict[str, Any]) -> "PageRequest":
+        if _UNBOUNDED.get():
+            return cls(first=_EVERYTHING, reverse=bool(args.get("reverse")))
         first, last = args.get("first"), args.get("last")
         if first is None and last is None:
             raise GraphQLError("you must provide one of first or last")

@@ -1,7 +1,9 @@
 """`POST /{shop}/admin/api/{version}/graphql.json`: auth, injected faults, validation, cost, bucket, execution.
 
 After executing, the webhooks the request's changes cause are queued (they go out in the background), and
-so are the downloads of new media sources. An uninstalled app's token is refused like an unknown one.
+so are the downloads of new media sources and the bulk operations the request created. An uninstalled app's
+token is refused like an unknown one. URLs the sandbox hands out (staged uploads, bulk results) point at the
+scheme and host the request came in on.
 """
 
 import asyncio
@@ -9,22 +11,16 @@ import json
 from typing import Any
 
 from aiohttp import web
-from graphql import (
-    FieldNode,
-    FragmentDefinitionNode,
-    GraphQLError,
-    OperationType,
-    execute_sync,
-    get_operation_ast,
-)
+from graphql import FieldNode, GraphQLError, OperationType
 
-from sandbox.app_state import MEDIA_FETCHER, SHOPS, WEBHOOK_SENDER
+from sandbox.app_state import BULK_RUNNER, MEDIA_FETCHER, SHOPS, WEBHOOK_SENDER
 from sandbox.http_json import json_response
-from sandbox.shopify.admin_schema import LATEST_VERSION, SUPPORTED_VERSIONS, admin_schema, check_document
+from sandbox.shopify.admin_schema import LATEST_VERSION, SUPPORTED_VERSIONS, Refusal, admin_schema, prepare_operation
 from sandbox.shopify.fault_responses import drop_connection, fault_response
+from sandbox.shopify.graphql_execution import execute
 from sandbox.shopify.query_cost import MAX_QUERY_COST, QueryCost
 from sandbox.shopify.responses import cost_extension, formatted_errors, max_cost_body, throttled_body
-from sandbox.shopify.root_resolvers import AdminRoot, sandbox_field_resolver
+from sandbox.shopify.root_resolvers import DEFAULT_ORIGIN, AdminRoot
 from sandbox.shopify.shop import Shop
 from sandbox.shopify.variables import VariableProblems, coerce_variables
 from sandbox.shopify.webhook_events import publish
@@ -65,9 +61,12 @@ async def graphql_handler(request: web.Request) -> web.Response:
     if replaced is not None:
         return replaced
     version = request.match_info["version"]
-    answer = run_graphql(shop, body["query"], body.get("variables") or {}, body.get("operationName"), version)
+    origin = f"{request.scheme}://{request.host}"
+    query, variables, name = body["query"], body.get("variables") or {}, body.get("operationName")
+    answer = run_graphql(shop, query, variables, name, version, origin)
     publish(shop, request.app[WEBHOOK_SENDER])  # deliveries go out after answering
     request.app[MEDIA_FETCHER].start(shop.media)  # Shopify downloads new media sources after answering
+    request.app[BULK_RUNNER].start(shop)  # and runs new bulk operations in the background
     if draw.outcome == "applied_then_dropped":
         drop_connection(request)
     return json_response(answer)
@@ -79,45 +78,27 @@ def run_graphql(
     variables: dict[str, Any],
     operation_name: str | None,
     version: str = LATEST_VERSION,
+    origin: str = DEFAULT_ORIGIN,
 ) -> dict[str, Any]:
     """Everything after HTTP: the body Shopify would answer with (always HTTP 200) at that API version."""
-    checked = check_document(source)
-    if checked.document is None:
-        assert checked.error_code is not None
-        return _error_body(shop, list(checked.errors), checked.error_code)
-    operation = get_operation_ast(checked.document, operation_name)
-    if operation is None:
-        message = (
-            f"No operation named '{operation_name}'"
-            if operation_name
-            else "An operation name is required when the document holds several operations"
-        )
-        return _error_body(shop, [GraphQLError(message)], "GRAPHQL_VALIDATION_FAILED")
-    if operation.operation == OperationType.SUBSCRIPTION:
-        return _error_body(shop, [GraphQLError("Subscriptions are not supported")], "GRAPHQL_VALIDATION_FAILED")
+    prepared = prepare_operation(source, operation_name)
+    if isinstance(prepared, Refusal):
+        return _error_body(shop, list(prepared.errors), prepared.code)
+    operation = prepared.operation
     schema = admin_schema()
     try:
         coerced = coerce_variables(schema, operation, variables)
     except VariableProblems as problems:
         return _error_body(shop, problems.errors, "INVALID_VARIABLE")
-    fragments = {d.name.value: d for d in checked.document.definitions if isinstance(d, FragmentDefinitionNode)}
-    cost = QueryCost(schema, operation, fragments, coerced)
+    cost = QueryCost(schema, operation, prepared.fragments, coerced)
     requested = cost.requested()
     if requested > MAX_QUERY_COST:
         return max_cost_body(requested, shop.bucket)
     if not shop.bucket.try_take(requested):
         shop.stats.throttled += 1
         return throttled_body(requested, shop.bucket)
-    root = AdminRoot(shop, version)
-    revision_before = shop.revision
-    result = execute_sync(
-        schema,
-        checked.document,
-        root_value=root,
-        variable_values=variables,
-        operation_name=operation_name,
-        field_resolver=sandbox_field_resolver,
-    )
+    root = AdminRoot(shop, version, origin)
+    result, applied = execute(prepared, root, variables)
     actual = cost.actual(result.data)
     shop.bucket.refund(requested - actual)
     root_fields = [
@@ -125,7 +106,7 @@ def run_graphql(
         for s in operation.selection_set.selections
         if isinstance(s, FieldNode) and not s.name.value.startswith("__")
     ]
-    _count(shop, operation.operation, root_fields, actual, applied=shop.revision != revision_before)
+    _count(shop, operation.operation, root_fields, actual, applied=applied)
     response: dict[str, Any] = {}
     if result.errors:
         response["errors"] = [error.formatted for error in result.errors]

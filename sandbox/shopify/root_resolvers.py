@@ -3,8 +3,12 @@
 Each root field is a thin method of `AdminRoot` that hands its arguments to the module owning the resource:
 products (`product_set`, `product_update`; media in `product_files`), locations (`location_mutations`),
 customers (`customer_set`), metafield definitions (`metafield_definitions`), inventory
-(`inventory_mutations`) and webhook subscriptions (`webhook_objects`). Webhook subscriptions need no write
-scope (Shopify asks for the topic's read scope), so a read-only app can manage them.
+(`inventory_mutations`), webhook subscriptions (`webhook_objects`) and bulk operations with their staged
+uploads (`bulk_root_fields`). Webhook subscriptions, bulk queries and cancelling a bulk operation need no
+write scope, so a read-only app can use them.
+
+A root built with `bulk=True` runs one line of a bulk mutation: the same resolvers, except that `productSet`
+always runs synchronously (its `synchronous` argument is ignored in bulk, as the schema says).
 """
 
 from typing import Any
@@ -13,6 +17,7 @@ from graphql import GraphQLError, GraphQLResolveInfo, OperationType, default_fie
 
 from sandbox.shopify import customer_set, inventory_mutations, location_mutations
 from sandbox.shopify.admin_schema import LATEST_VERSION
+from sandbox.shopify.bulk_root_fields import BulkRootFields
 from sandbox.shopify.catalog import gid, parse_gid
 from sandbox.shopify.connections import PageRequest, connection
 from sandbox.shopify.customer_objects import customer_object
@@ -25,6 +30,7 @@ from sandbox.shopify.metafield_objects import GraphObject
 from sandbox.shopify.plans import plan_display_name
 from sandbox.shopify.product_set import product_set
 from sandbox.shopify.product_update import product_update
+from sandbox.shopify.root_fields import MUTATION_FIELDS, NO_WRITE_SCOPE_FIELDS, NO_WRITE_SCOPE_PREFIX, QUERY_FIELDS
 from sandbox.shopify.search_filters import (
     PRODUCT_FIELDS,
     VARIANT_FIELDS,
@@ -47,44 +53,6 @@ from sandbox.shopify.webhook_objects import (
     webhook_subscription_update,
     webhook_subscriptions,
 )
-
-QUERY_FIELDS = frozenset(
-    {
-        "shop",
-        "product",
-        "productVariant",
-        "products",
-        "productVariants",
-        "location",
-        "locations",
-        "customer",
-        "customers",
-        "inventoryItem",
-        "inventoryLevel",
-        "metafieldDefinitions",
-        "webhookSubscription",
-        "webhookSubscriptions",
-    }
-)
-MUTATION_FIELDS = frozenset(
-    {
-        "productSet",
-        "productUpdate",
-        "locationAdd",
-        "locationEdit",
-        "locationActivate",
-        "locationDeactivate",
-        "metafieldDefinitionCreate",
-        "customerSet",
-        "inventoryBulkToggleActivation",
-        "inventoryActivate",
-        "inventorySetQuantities",
-        "webhookSubscriptionCreate",
-        "webhookSubscriptionUpdate",
-        "webhookSubscriptionDelete",
-    }
-)
-_NO_WRITE_SCOPE_PREFIX = "webhookSubscription"
 
 _SCOPE_BY_PREFIX = (
     ("inventory", "write_inventory"),
@@ -116,12 +84,22 @@ def access_denied(field_name: str) -> GraphQLError:
     )
 
 
-class AdminRoot:
-    """Root value of one request against one shop at one API version: queries read its data, mutations change it."""
+DEFAULT_ORIGIN = "http://127.0.0.1:8090"
 
-    def __init__(self, shop: Shop, version: str = LATEST_VERSION) -> None:
+
+class AdminRoot(BulkRootFields):
+    """Root value of one request against one shop at one API version: queries read its data, mutations change it.
+
+    `origin` (`http://host:port` the request came in on) is where the URLs the sandbox hands out point.
+    """
+
+    def __init__(
+        self, shop: Shop, version: str = LATEST_VERSION, origin: str = DEFAULT_ORIGIN, bulk: bool = False
+    ) -> None:
         self.shop_state = shop
         self.version = version
+        self.origin = origin
+        self.bulk = bulk
         self.catalog = shop.catalog
         self.search_warnings: list[dict[str, Any]] = []
 
@@ -170,6 +148,17 @@ class AdminRoot:
         numbers = select_products(self.catalog, self._search_groups(info, args.get("query"), PRODUCT_FIELDS))
         return connection(numbers, page, lambda n: product_object(self.shop_state, self.catalog.products[n]))
 
+    def productsCount(self, info: GraphQLResolveInfo, **args: Any) -> GraphObject:
+        """Up to `limit` (10000 by default; null: no limit), `AT_LEAST` when the limit cut the count."""
+        count = len(select_products(self.catalog, self._search_groups(info, args.get("query"), PRODUCT_FIELDS)))
+        limit = args.get("limit", 10000)
+        capped = limit is not None and count > limit
+        return {
+            "__typename": "Count",
+            "count": limit if capped else count,
+            "precision": "AT_LEAST" if capped else "EXACT",
+        }
+
     def productVariants(self, info: GraphQLResolveInfo, **args: Any) -> GraphObject:
         page = PageRequest.from_args(args)
         numbers = select_variants(self.catalog, self._search_groups(info, args.get("query"), VARIANT_FIELDS))
@@ -178,7 +167,7 @@ class AdminRoot:
     def productSet(self, _info: GraphQLResolveInfo, **args: Any) -> GraphObject:
         outcome = product_set(self.catalog, args.get("identifier"), args["input"], self.shop_state.media)
         product = None if outcome.product is None else product_object(self.shop_state, outcome.product)
-        if args.get("synchronous", True) is False:
+        if args.get("synchronous", True) is False and not self.bulk:
             operation = {
                 "__typename": "ProductSetOperation",
                 "id": gid("ProductSetOperation", self.catalog.next_id("ProductSetOperation")),
@@ -303,7 +292,8 @@ def sandbox_field_resolver(source: Any, info: GraphQLResolveInfo, **args: Any) -
         return default_field_resolver(source, info, **args)
     name = info.field_name
     is_mutation = info.operation.operation == OperationType.MUTATION
-    if is_mutation and not source.shop_state.write_access and not name.startswith(_NO_WRITE_SCOPE_PREFIX):
+    needs_write = name not in NO_WRITE_SCOPE_FIELDS and not name.startswith(NO_WRITE_SCOPE_PREFIX)
+    if is_mutation and needs_write and not source.shop_state.write_access:
         raise access_denied(name)
     if name not in (MUTATION_FIELDS if is_mutation else QUERY_FIELDS):
         kind = "Mutation" if is_mutation else "QueryRoot"

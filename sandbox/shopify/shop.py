@@ -1,14 +1,17 @@
 """Emulated shops: credentials, plan and rate-limit bucket, access scope, faults, request statistics, and data.
 
 A shop's data: its catalogue, media files, locations, inventory, customers and metafield definitions, plus
-the answers remembered for idempotency keys, the app's webhook subscriptions and deliveries, and the journal
-of records touched since webhooks were last published.
+the answers remembered for idempotency keys, the app's webhook subscriptions and deliveries, the journal
+of records touched since webhooks were last published, and its bulk operations (their staged uploads and
+result files live in the storage every shop of the registry shares).
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from sandbox.shopify.bulk_operations import BulkConfig, ShopBulkOperations
+from sandbox.shopify.bulk_storage import BulkStorage
 from sandbox.shopify.catalog import Catalog, IdSequence
 from sandbox.shopify.change_journal import ChangeJournal
 from sandbox.shopify.customers import Customers
@@ -66,6 +69,8 @@ class Shop:
         faults: FaultProfile | None = None,
         webhook_secret: str | None = None,
         refuse_internal_webhooks: bool = False,
+        storage: BulkStorage | None = None,
+        bulk_config: BulkConfig | None = None,
     ) -> None:
         self.domain = domain
         self.access_token = access_token
@@ -86,6 +91,8 @@ class Shop:
         self.definitions = MetafieldDefinitions(ids)
         self.idempotency = IdempotencyKeys()
         self.webhooks = ShopWebhooks(domain, ids, webhook_secret, refuse_internal_webhooks)
+        self.storage = storage or BulkStorage()
+        self.bulk = ShopBulkOperations(ids, bulk_config or BulkConfig())
 
     @property
     def revision(self) -> int:
@@ -115,11 +122,19 @@ class Shop:
 
 
 class ShopRegistry:
-    """Shops by domain. `refuse_internal_webhooks`: `SANDBOX_WEBHOOK_REFUSE_INTERNAL`, for every shop."""
+    """Shops by domain. `refuse_internal_webhooks`: `SANDBOX_WEBHOOK_REFUSE_INTERNAL`, for every shop; `storage`
+    and `bulk_config`: the staged uploads and result files, and the bulk operations' pace, of every shop."""
 
-    def __init__(self, refuse_internal_webhooks: bool = False) -> None:
+    def __init__(
+        self,
+        refuse_internal_webhooks: bool = False,
+        storage: BulkStorage | None = None,
+        bulk_config: BulkConfig | None = None,
+    ) -> None:
         self._shops: dict[str, Shop] = {}
         self.refuse_internal_webhooks = refuse_internal_webhooks
+        self.storage = storage or BulkStorage()
+        self.bulk_config = bulk_config or BulkConfig()
 
     def register(
         self,
@@ -134,7 +149,17 @@ class ShopRegistry:
         it installs the app again after an uninstall; a webhook secret left out keeps the shop's."""
         shop = self._shops.get(domain)
         if shop is None:
-            shop = Shop(domain, access_token, plan, write_access, faults, webhook_secret, self.refuse_internal_webhooks)
+            shop = Shop(
+                domain,
+                access_token,
+                plan,
+                write_access,
+                faults,
+                webhook_secret,
+                self.refuse_internal_webhooks,
+                self.storage,
+                self.bulk_config,
+            )
             self._shops[domain] = shop
             return shop, True
         shop.access_token = access_token
