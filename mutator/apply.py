@@ -4,9 +4,10 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import asyncpg
 import structlog
-from arq import Retry
+from arq import ArqRedis, Retry
 from pydantic import ValidationError
 
 from mutator import metrics
@@ -40,6 +41,8 @@ class MutatorDeps:
     tenants: TenantStore
     shopify: PacedShopify
     records: JobRecordBatcher
+    job_pool: ArqRedis  # a bulk batch's job queues the next one
+    http: aiohttp.ClientSession  # a bulk batch's file upload and result download
 
 
 def retry_delay(settings: Settings, attempt: int, retry_after: float | None) -> float:
@@ -161,6 +164,10 @@ async def _apply(deps: MutatorDeps, job: MutationJob) -> str:
 
 async def _send_and_record(deps: MutatorDeps, job: MutationJob, attempts: int) -> str:
     effect = effect_of(job)
+    if effect.perform is not None:
+        await deps.records.mark_succeeded(job, await effect.perform(deps, job))
+        counted(job, "succeeded")
+        return "succeeded"
     try:
         rows = effect.read(job, await send_mutation(deps, job))
     except UserErrors as errors:

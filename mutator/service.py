@@ -94,6 +94,8 @@ async def run_mutator(settings: Settings) -> None:
                 ShopPacer(job_pool, max_wait_seconds=settings.pacing_max_wait_seconds),
             ),
             records=records,
+            job_pool=job_pool,
+            http=session,
         )
         workers = MutationWorkers(settings, deps, job_pool)
         await workers.start()

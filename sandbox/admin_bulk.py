@@ -1,6 +1,6 @@
 """`/_sandbox/shops/{shop}/bulk-…`: inspect a shop's bulk operations and plan what goes wrong with the next ones.
 
-- `POST .../bulk-faults` `{"mode": "fail" | "expire" | "slow", "after_lines": n, "error_code":
+- `POST .../bulk-faults` `{"mode": "fail" | "expire" | "slow" | "reject_lines", "after_lines": n, "error_code":
   "INTERNAL_SERVER_ERROR" | "TIMEOUT" | "ACCESS_DENIED", "seconds_per_line": s, "type": "MUTATION" |
   "QUERY" | null, "count": k}`: the next `k` operations created (of that type, or any) get the fault.
   `fail`: `FAILED` with `error_code` once `after_lines` lines (objects, for a query) are done (0: before the

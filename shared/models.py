@@ -25,6 +25,10 @@ class MutationAction(StrEnum):
     ARCHIVE = "archive"
     ACTIVATE = "activate"
     DEACTIVATE = "deactivate"
+    # The three jobs of a bulk operation: upload its file, run it, read its results.
+    STAGE = "stage"
+    RUN = "run"
+    COLLECT = "collect"
 
     @property
     def counted_as(self) -> str:
@@ -47,6 +51,7 @@ class EntityKind(StrEnum):
     INVENTORY_LEVELS = "inventory_levels"  # one batch of `available` quantities (jobs only)
     INVENTORY_LEVEL = "inventory_level"  # one item at one location (mirror rows only)
     PRODUCT_MEDIA = "product_media"  # a product's images, as one list (keyed like its product)
+    BULK_OPERATION = "bulk_operation"  # a batch of changes sent as one bulk operation (jobs only)
 
 
 class MirrorRow(BaseModel):
@@ -99,6 +104,7 @@ class JobOutcome(StrEnum):
 
     HELD = "held"
     QUEUED = "queued"
+    BULK = "bulk"  # a line of a bulk operation's file, waiting for its result
     RUNNING = "running"
     RETRYING = "retrying"
     SUCCEEDED = "succeeded"
@@ -108,6 +114,7 @@ class JobOutcome(StrEnum):
 UNFINISHED_OUTCOMES: tuple[str, ...] = (
     JobOutcome.HELD.value,
     JobOutcome.QUEUED.value,
+    JobOutcome.BULK.value,
     JobOutcome.RUNNING.value,
     JobOutcome.RETRYING.value,
 )

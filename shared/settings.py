@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     # `..._min_lost` fewer) is refused, never promoted or planned. 0 turns the guard off.
     source_shrink_guard_share: float = Field(default=0.5, ge=0, le=1)
     source_shrink_guard_min_lost: int = Field(default=10, ge=0)
+    # Bulk operations: a shop holding at least this many products is read with one bulk query (0: never),
+    # given this long to finish before the read falls back to pages.
+    bulk_read_min_products: int = Field(default=2_500, ge=0)
+    bulk_read_timeout_seconds: float = Field(default=600.0, gt=0)
+    # A step planning at least this many productSet changes sends them as bulk operations (0: never), in files
+    # of at most this many lines (and in up to five files at once).
+    bulk_write_min_changes: int = Field(default=1_000, ge=0)
+    bulk_write_lines_per_file: int = Field(default=10_000, ge=1)
     # Webhooks: the public base URL Shopify posts to (`{WEBHOOK_PUBLIC_URL}/webhooks/shopify`), and whether
     # stock changed in the shop is set back to the source's between syncs (off: the shop sells from it).
     webhook_public_url: str | None = None

@@ -37,4 +37,11 @@ ALL_DOCUMENTS: Final[dict[str, str]] = {
     "ProductMediaSet": _load("product_media_set"),
     "WebhookSubscriptionsPage": _load("webhook_subscriptions_page"),
     "WebhookSubscriptionCreate": _load("webhook_subscription_create"),
+    "ProductsCount": _load("products_count"),
+    "ProductVariantsExport": _load("product_variants_export"),
+    "BulkOperationRunQuery": _load("bulk_operation_run_query"),
+    "BulkOperation": _load("bulk_operation"),
+    "StagedUploadsCreate": _load("staged_uploads_create"),
+    "BulkOperationRunMutation": _load("bulk_operation_run_mutation"),
+    "BulkOperationsRecent": _load("bulk_operations_recent"),
 }

@@ -24,6 +24,8 @@ from producer.resources.products.desired import build_desired_products
 from producer.resources.products.plan import ShopifyProduct, plan_product_changes
 from producer.resources.promidata.desired import build_desired_families, preferences
 from producer.resources.promidata.media import plan_media_changes
+from shared.bulk import BULKABLE
+from shared.models import EntityKind, MutationAction
 from shared.shopify_documents import ALL_DOCUMENTS
 from tests.promidata_records import sample_record
 from tests.test_planner import grouped, record
@@ -96,9 +98,20 @@ def every_kind_of_change() -> list[PlannedChange]:
     return changes
 
 
+BULK_STAGES = {(EntityKind.BULK_OPERATION, action) for action in (MutationAction.STAGE, MutationAction.RUN,
+                                                                   MutationAction.COLLECT)}  # fmt: skip
+
+
 def test_every_planned_kind_of_change_has_an_effect_and_every_effect_is_planned() -> None:
     emitted = {(change.entity_kind, change.action) for change in every_kind_of_change()}
-    assert emitted == set(EFFECTS)
+    # A bulk batch's three jobs are made by the pipeline and the mutator, not by a resource's planner.
+    assert emitted | BULK_STAGES == set(EFFECTS)
+    assert all(EFFECTS[stage].perform is not None for stage in BULK_STAGES)
+
+
+def test_what_may_run_in_bulk_runs_through_the_document_its_single_jobs_send() -> None:
+    assert set(BULKABLE) <= set(EFFECTS)
+    assert all(EFFECTS[kind].document == document for kind, document in BULKABLE.items())
 
 
 def test_every_planned_change_fits_its_document(admin_schema: GraphQLSchema) -> None:

@@ -54,7 +54,8 @@ async def test_several_redis_restarts_with_many_jobs_in_flight_leave_every_mutat
     stack = Stack(infra=Infra(redis_url=own_redis.url, database_url=own_database), workdir=tmp_path)
     try:
         stack.start_sandbox()
-        stack.start_producer(**FAST_RECOVERY)
+        # One job per product (no bulk operations), so that the mutators hold many jobs when Redis dies.
+        stack.start_producer(**FAST_RECOVERY, BULK_WRITE_MIN_CHANGES="0")
         client = stack_client(stack, http)
         merchant = await make_merchant(client, stack.infra, size=1500, seed=41, plan="unlimited")
         # Every Shopify answer takes 0.4 s, so each mutator holds many mutations in flight when Redis dies.

@@ -2,6 +2,7 @@
 answer is read into mirror rows. Every resource adds its entries here; `apply` has no resource-specific path."""
 
 from mutator.effects.base import Effect, UserErrors
+from mutator.effects.bulk import BULK_EFFECTS
 from mutator.effects.customers import CUSTOMER_EFFECTS
 from mutator.effects.inventory import INVENTORY_EFFECTS
 from mutator.effects.locations import LOCATION_EFFECTS
@@ -15,6 +16,7 @@ EFFECTS: dict[tuple[EntityKind, MutationAction], Effect] = {
     **CUSTOMER_EFFECTS,
     **INVENTORY_EFFECTS,
     **MEDIA_EFFECTS,
+    **BULK_EFFECTS,
 }
 
 __all__ = ["EFFECTS", "Effect", "UserErrors"]

@@ -31,6 +31,9 @@ class Effect:
     document: str
     read: Callable[[MutationJob, Payload], list[MirrorRow]]
     cost: float = MUTATION_COST
+    # An effect that is more than one document and its answer (a bulk operation's stages): the job is done by
+    # `perform(deps, job)`, which sends its one mutation itself and returns the mirror rows; `read` is unused.
+    perform: Callable[[Any, MutationJob], Awaitable[list[MirrorRow]]] | None = None
     # Called with the userErrors of an answer before they dead-letter the job: may find that the change is in
     # fact there (a create whose first answer was lost) and return the mirror rows, or None.
     recover: Callable[[MutationJob, UserErrors, Lookup], Awaitable[list[MirrorRow] | None]] | None = None

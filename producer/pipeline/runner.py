@@ -23,6 +23,7 @@ import structlog
 
 from producer import metrics
 from producer.pipeline import state
+from producer.pipeline.bulk import route_to_bulk
 from producer.pipeline.plan import mutation_job
 from producer.pipeline.snapshot import ImplausiblePull, ShrinkGuard, promote
 from producer.pipeline.state import ClaimedStep, StepState
@@ -67,7 +68,8 @@ async def run_step(ctx: StepContext, claimed: ClaimedStep, step: ResourceStep[An
         claimed.sync_id,
         claimed.step,
         [{"kind": "skipped_record", "reference": s.reference, "reason": s.reason} for s in plan.skipped]
-        + [{"kind": "record_warning", "reference": w.reference, "reason": w.reason} for w in plan.warnings],
+        + [{"kind": "record_warning", "reference": w.reference, "reason": w.reason} for w in plan.warnings]
+        + [{"kind": "note", "message": note} for note in gathered.notes],
     )
     jobs = [mutation_job(claimed.sync_id, claimed.domain, step.name, step.queue, c) for c in plan.changes]
     log.info("planned", **plan.planned(), skipped=len(plan.skipped), **plan.counts, **clock.laps)
@@ -79,10 +81,11 @@ async def run_step(ctx: StepContext, claimed: ClaimedStep, step: ResourceStep[An
         return
     async with ctx.pool.acquire() as conn, conn.transaction():
         recorded = await record_planned_jobs(conn, jobs, [change.wave for change in plan.changes])
+        to_queue, in_bulk = await route_to_bulk(conn, ctx.settings, jobs, recorded)
     by_id = {job.job_id: job for job in jobs}
     ours = [by_id[r.job_id] for r in recorded]
     clock.lap("record")
-    await enqueue_mutations(ctx.job_pool, [by_id[r.job_id] for r in recorded if r.outcome == "queued"])
+    await enqueue_mutations(ctx.job_pool, to_queue)
     clock.lap("enqueue")
     counted = Counter(job.action.counted_as for job in ours)
     planned = {key: counted.get(key, 0) for key in ("creates", "updates", "archives")}
@@ -90,7 +93,8 @@ async def run_step(ctx: StepContext, claimed: ClaimedStep, step: ResourceStep[An
     await state.set_step_planned(
         ctx.pool, claimed.sync_id, claimed.step, planned, len(plan.skipped), plan.counts, after
     )
-    log.info("queued", jobs=len(ours), held=sum(r.outcome == "held" for r in recorded), **clock.laps)
+    held = sum(r.outcome == "held" for r in recorded)
+    log.info("queued", jobs=len(ours), held=held, in_bulk=in_bulk, **clock.laps)
     _phases_measured(claimed, clock, ended=after is StepState.COMPLETED)
 
 

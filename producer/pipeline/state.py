@@ -184,7 +184,8 @@ async def replace_step_errors(pool: asyncpg.Pool, sync_id: str, step: SyncStep, 
         """
         UPDATE syncs SET updated_at = now(), errors = coalesce((
             SELECT jsonb_agg(e) FROM jsonb_array_elements(errors) AS e
-            WHERE NOT (e ->> 'step' = $2 AND e ->> 'kind' IN ('skipped_record', 'record_warning'))), '[]'::jsonb)
+            WHERE NOT (e ->> 'step' = $2 AND e ->> 'kind' IN ('skipped_record', 'record_warning', 'note'))),
+            '[]'::jsonb)
             || $3::jsonb
         WHERE sync_id = $1
         """,

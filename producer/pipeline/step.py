@@ -4,7 +4,7 @@ Every resource runs the same path (`pipeline.runner.run_step`): gather (pull the
 the mirror) → guard and promote the source snapshot → plan (pure) → record the jobs → queue them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
 import aiohttp
@@ -39,6 +39,7 @@ class Gathered(Generic[Inputs]):
 
     source: SourcePull
     inputs: Inputs
+    notes: list[str] = field(default_factory=list)  # how the pull went, where the sync should say so
 
 
 class ResourceStep(Protocol[Inputs]):

@@ -48,8 +48,9 @@ async def sync_status(pool: asyncpg.Pool, sync_id: str) -> dict[str, Any] | None
         return None
     step_rows = await pool.fetch("SELECT * FROM sync_steps WHERE sync_id = $1 ORDER BY step", sync_id)
     job_rows = await pool.fetch(
+        # A bulk operation's own jobs (upload, run, collect) are not changes: the status counts its lines.
         "SELECT step, queue, outcome, count(*) AS n FROM mutation_jobs WHERE sync_id = $1"
-        " GROUP BY step, queue, outcome",
+        " AND entity_kind <> 'bulk_operation' GROUP BY step, queue, outcome",
         sync_id,
     )
     failures = await pool.fetch(
@@ -112,6 +113,7 @@ async def recent_syncs(pool: asyncpg.Pool, domains: list[str] | None, limit: int
 _COUNT_NAME = {
     "held": "queued",
     "queued": "queued",
+    "bulk": "inProgress",  # a line of a bulk operation Shopify is running (or about to)
     "running": "inProgress",
     "retrying": "retrying",
     "failed": "deadLettered",

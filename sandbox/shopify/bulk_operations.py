@@ -21,7 +21,7 @@ from sandbox.shopify.catalog import IdSequence, gid, parse_gid
 
 BulkType = Literal["QUERY", "MUTATION"]
 BulkErrorCode = Literal["ACCESS_DENIED", "INTERNAL_SERVER_ERROR", "TIMEOUT"]
-FaultMode = Literal["fail", "expire", "slow"]
+FaultMode = Literal["fail", "expire", "slow", "reject_lines"]
 
 IN_PROGRESS = frozenset({"CREATED", "RUNNING", "CANCELING"})
 TERMINAL = frozenset({"COMPLETED", "FAILED", "CANCELED", "EXPIRED"})
@@ -51,6 +51,8 @@ class BulkFault:
       `error_code`; what was written by then is its `partialDataUrl`.
     - `expire`: it completes, and its result URL has already expired (status `EXPIRED`).
     - `slow`: each line or object takes `seconds_per_line` instead of the configured rate.
+    - `reject_lines`: every `after_lines`-th line of a mutation (lines 0, n, 2n, …) answers with a userError
+      instead of running, as a line Shopify refuses would (the rest run).
     """
 
     mode: FaultMode

@@ -26,6 +26,8 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from graphql import FieldNode
+
 from sandbox.shopify.admin_schema import PreparedOperation, admin_schema
 from sandbox.shopify.bulk_documents import check_bulk_mutation, check_bulk_query
 from sandbox.shopify.bulk_jsonl import QueryLines, jsonl_bytes, mutation_result_lines
@@ -64,6 +66,15 @@ def _line_answer(shop: Shop, prepared: PreparedOperation, operation: BulkOperati
     if not isinstance(variables, dict):
         return {"errors": [{"message": "Unexpected file structure - each line must be a JSON object of variables"}]}
     return run_bulk_line(shop, prepared, variables, operation.version, operation.origin)
+
+
+def _refused_line(prepared: PreparedOperation) -> dict[str, Any]:
+    """The answer of a line Shopify refused: the mutation's payload with a userError (a `reject_lines` fault)."""
+    root = prepared.operation.selection_set.selections[0]
+    assert isinstance(root, FieldNode)
+    field = (root.alias or root.name).value
+    error = {"field": ["input"], "message": "Sandbox fault: this line was refused", "code": "INVALID"}
+    return {"data": {field: {"userErrors": [error]}}}
 
 
 class BulkRunner:
@@ -108,9 +119,16 @@ class BulkRunner:
         prepared = check_bulk_mutation(operation.query)
         assert isinstance(prepared, PreparedOperation)
 
+        fault = operation.fault
+        every = fault.after_lines if fault is not None and fault.mode == "reject_lines" else 0
+
         def step(index: int) -> None:
             line_number, text = operation.input_lines[index]
-            operation.results.append((line_number, _line_answer(shop, prepared, operation, text)))
+            if every and index % every == 0:
+                answer = _refused_line(prepared)
+            else:
+                answer = _line_answer(shop, prepared, operation, text)
+            operation.results.append((line_number, answer))
             operation.lines_processed += 1
             operation.object_count += 1
             operation.root_object_count += 1

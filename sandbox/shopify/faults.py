@@ -37,6 +37,8 @@ class FaultProfile(BaseModel):
     retry_after_seconds: int = Field(default=1, ge=0)
     slow_seconds: float = Field(default=2.0, ge=0, le=300)
     seed: int | None = None
+    # Only requests whose document contains this text get faults (e.g. "bulkOperationRunMutation"); others none.
+    only_documents_containing: str | None = Field(default=None, min_length=1)
 
     def rate(self, kind: FaultKind) -> float:
         value: float = getattr(self, kind)
@@ -68,9 +70,11 @@ class FaultInjector:
         seed = profile.seed if profile is not None and profile.seed is not None else zlib.crc32(domain.encode())
         self._rng = random.Random(seed)
 
-    def draw(self) -> FaultDraw:
+    def draw(self, document: str = "") -> FaultDraw:
         profile = self.profile
         if profile is None:
+            return NO_FAULT
+        if profile.only_documents_containing and profile.only_documents_containing not in document:
             return NO_FAULT
         drawn = [kind for kind in FAULT_KINDS if self._rng.random() < profile.rate(kind)]
         outcome = next((kind for kind in drawn if kind != "slow"), None)

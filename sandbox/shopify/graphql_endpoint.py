@@ -51,7 +51,7 @@ async def graphql_handler(request: web.Request) -> web.Response:
     if isinstance(body, web.Response):
         return body
     shop.stats.requests += 1
-    draw = shop.faults.draw()
+    draw = shop.faults.draw(str(body.get("query") or ""))
     if draw.slow:
         shop.stats.faults["slow"] += 1
         await asyncio.sleep(draw.slow_seconds)

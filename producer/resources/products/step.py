@@ -38,14 +38,14 @@ class ProductsStep:
     async def gather(self, ctx: StepContext, tenant: Tenant) -> Gathered[ProductInputs]:
         shop_of(tenant)  # no Shopify credentials: fail before pulling anything
         unleashed = unleashed_client_for(ctx.http, ctx.settings, tenant)
-        records, shopify = await asyncio.gather(
+        records, shop = await asyncio.gather(
             unleashed.fetch_all("Products", {"includeAttributes": "true", "includeObsolete": "true"}),
-            read_shopify_products(ctx.shopify, tenant, page_size=ctx.settings.shopify_read_page_size),
+            read_shopify_products(ctx, tenant),
         )
-        log.info("pulled", unleashed_products=len(records), shopify_products=len(shopify))
+        log.info("pulled", unleashed_products=len(records), shopify_products=len(shop.products), shop_read=shop.read)
         mirror = await load_projected_mirror(ctx.pool, tenant.domain, EntityKind.PRODUCT)
         source = SourcePull.keyed(SOURCE, records, "ProductCode")
-        return Gathered(source, ProductInputs(records, shopify, mirror))
+        return Gathered(source, ProductInputs(records, shop.products, mirror), notes=shop.notes)
 
     def plan(self, inputs: ProductInputs) -> StepPlan:
         desired, skipped = build_desired_products(inputs.records)

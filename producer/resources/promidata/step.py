@@ -72,9 +72,9 @@ class PromidataStep:
             max_attempts=settings.promidata_max_attempts,
         )
         started = time.monotonic()
-        index, shopify, snapshot = await asyncio.gather(
+        index, shop, snapshot = await asyncio.gather(
             client.fetch_index(tenant.promidata_import_url),
-            read_shopify_products(ctx.shopify, tenant, page_size=settings.shopify_read_page_size),
+            read_shopify_products(ctx, tenant),
             load_snapshot(ctx.pool, tenant.domain, SOURCE),
         )
         problems = [SkippedRecord(reference=p.reference, reason=p.reason) for p in index.problems]
@@ -101,7 +101,10 @@ class PromidataStep:
             "feed_lines_skipped": len(index.problems),
         }
         log.info(
-            "pulled", **counts, feed_fetch_seconds=round(time.monotonic() - started, 3), shopify_products=len(shopify)
+            "pulled",
+            **counts,
+            feed_fetch_seconds=round(time.monotonic() - started, 3),
+            shopify_products=len(shop.products),
         )
         values = [record for _, record in records]
         refused = await refused_image_hosts(image_hosts(values), settings.promidata_private_hosts())
@@ -122,11 +125,11 @@ class PromidataStep:
             feed_counts=counts,
             prefs=prefs,
             refused_hosts=refused,
-            shopify=shopify,
+            shopify=shop.products,
             products=products,
             media=media,
         )
-        return Gathered(SourcePull(SOURCE, records), inputs)
+        return Gathered(SourcePull(SOURCE, records), inputs, notes=shop.notes)
 
     def plan(self, inputs: PromidataInputs) -> StepPlan:
         families = build_desired_families(inputs.records, inputs.prefs, inputs.refused_hosts)
